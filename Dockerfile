@@ -1,0 +1,23 @@
+# One image for web, worker, beat and the migrate step; settings come from the environment.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    VAR_DIR=/app/var \
+    PORT=8000
+
+WORKDIR /app
+
+COPY pyproject.toml constraints.txt ./
+RUN pip install --no-cache-dir -c constraints.txt .
+
+COPY . .
+# Translations and static files are built into the image; the key is a throwaway for the build.
+RUN python scripts/compile_messages.py \
+    && DJANGO_SECRET_KEY=image-build-only python manage.py collectstatic --noinput \
+    && useradd --create-home --uid 1000 salonbook \
+    && mkdir -p /app/var && chown -R salonbook /app/var
+
+USER salonbook
+EXPOSE 8000
+CMD ["sh", "-c", "gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]

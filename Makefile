@@ -1,0 +1,48 @@
+# Two commands do all set-up on a fresh machine with only Python 3.11:
+#   make run    installs, migrates, loads the demo, starts web + worker + beat
+#   make test   installs and runs the whole suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Defaults for a laptop: DEBUG on, SQLite and the filesystem broker unless DATABASE_URL and
+# CELERY_BROKER_URL/REDIS_URL say otherwise.
+export DJANGO_DEBUG ?= 1
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test install messages migrate demo lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Translations are compiled with Babel, so that a machine without GNU gettext works.
+messages: install
+	$(BIN)/python scripts/compile_messages.py
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate messages
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/honcho start -f Procfile.dev
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: install messages lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,24 @@
+"""Back office calendar, under /manage/<slug>/ (names in the `booking` namespace)."""
+
+from django.urls import path
+
+from booking.views import calendar
+
+urlpatterns = [
+    path("calendar/", calendar.calendar_day, name="calendar-day"),
+    path("calendar/week/", calendar.calendar_week, name="calendar-week"),
+    path("appointments/new/", calendar.appointment_new, name="appointment-new"),
+    path("appointments/clients/", calendar.client_search, name="appointment-client-search"),
+    path("appointments/<int:appointment_pk>/", calendar.appointment_detail,
+         name="appointment-detail"),
+    path("appointments/<int:appointment_pk>/state/", calendar.appointment_state,
+         name="appointment-state"),
+    path("appointments/<int:appointment_pk>/cancel-following/",
+         calendar.appointment_cancel_following, name="appointment-cancel-following"),
+    path("appointments/<int:appointment_pk>/move/", calendar.appointment_move,
+         name="appointment-move"),
+    path("class-sessions/<int:class_session_pk>/", calendar.class_session_detail,
+         name="class-session-detail"),
+    path("class-sessions/<int:class_session_pk>/seats/", calendar.class_session_add,
+         name="class-session-add"),
+]

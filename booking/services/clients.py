@@ -1,0 +1,191 @@
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import register_user
+from booking.models import Business, Client
+
+CLIENT_FIELDS = ("first_name", "last_name", "email", "phone", "notes")
+
+
+def _email_clash() -> ValidationError:
+    return ValidationError({"email": _("Another client of this business has this email.")})
+
+
+def _consent_time(current: Client | None, opt_in: bool):
+    if not opt_in:
+        return None
+    if current is not None and current.marketing_opt_in and current.marketing_opt_in_at:
+        return current.marketing_opt_in_at
+    return timezone.now()
+
+
+@transaction.atomic
+def create_client(
+    *,
+    business: Business,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    notes: str = "",
+    marketing_opt_in: bool = False,
+    user: User | None = None,
+) -> Client:
+    """A client created by staff (a walk-in has no login) or by signing up on the site."""
+    client = Client(
+        business=business,
+        user=user,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        notes=notes,
+        marketing_opt_in=marketing_opt_in,
+        marketing_opt_in_at=_consent_time(None, marketing_opt_in),
+    )
+    client.full_clean(exclude=["business", "user"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError as clash:
+        raise _email_clash() from clash
+    return client
+
+
+@transaction.atomic
+def update_client(*, business: Business, client: Client, **changes) -> Client:
+    unknown = set(changes) - {*CLIENT_FIELDS, "marketing_opt_in"}
+    if unknown:
+        raise ValueError(f"Not client fields: {sorted(unknown)}")
+    if client.business_id != business.pk:
+        raise ValidationError(_("This client belongs to another business."))
+    for field in CLIENT_FIELDS:
+        if field in changes:
+            value = changes[field].strip() if isinstance(changes[field], str) else changes[field]
+            setattr(client, field, value.lower() if field == "email" else value)
+    if "marketing_opt_in" in changes:
+        client.marketing_opt_in_at = _consent_time(client, changes["marketing_opt_in"])
+        client.marketing_opt_in = changes["marketing_opt_in"]
+    client.full_clean(exclude=["business", "user"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError as clash:
+        raise _email_clash() from clash
+    return client
+
+
+@transaction.atomic
+def set_marketing_consent(*, business: Business, client: Client, accepted: bool) -> Client:
+    return update_client(business=business, client=client, marketing_opt_in=accepted)
+
+
+@transaction.atomic
+def sign_up_client(
+    *,
+    business: Business,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    marketing_opt_in: bool,
+) -> Client:
+    """A new person signs up on a booking site: a login and a client of this business.
+
+    A client the staff already created with this email (a walk-in) gets the login,
+    so that their history follows them.
+    """
+    user = register_user(
+        email=email,
+        password=password,
+        full_name=f"{first_name} {last_name}".strip(),
+        language=business.language,
+    )
+    existing = (
+        Client.objects.for_business(business)
+        .filter(email__iexact=user.email, user__isnull=True)
+        .first()
+    )
+    if existing is None:
+        return create_client(
+            business=business,
+            first_name=first_name,
+            last_name=last_name,
+            email=user.email,
+            phone=phone,
+            marketing_opt_in=marketing_opt_in,
+            user=user,
+        )
+    existing.user = user
+    existing.save(update_fields=["user"])
+    return update_client(
+        business=business,
+        client=existing,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone or existing.phone,
+        marketing_opt_in=marketing_opt_in,
+    )
+
+
+@transaction.atomic
+def client_for_login(*, business: Business, user: User) -> Client:
+    """The client record of a signed-in person at this business, created on first visit.
+
+    A walk-in with the same email is linked rather than duplicated.
+    """
+    client = Client.objects.for_business(business).filter(user=user).first()
+    if client is not None:
+        return client
+    walk_in = (
+        Client.objects.for_business(business)
+        .select_for_update()
+        .filter(email__iexact=user.email, user__isnull=True)
+        .first()
+    )
+    if walk_in is not None:
+        walk_in.user = user
+        walk_in.save(update_fields=["user"])
+        return walk_in
+    first, _space, last = (user.full_name or user.email.split("@")[0]).partition(" ")
+    return create_client(
+        business=business, first_name=first, last_name=last, email=user.email, user=user
+    )
+
+
+@transaction.atomic
+def find_or_create_guest_client(
+    *,
+    business: Business,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str,
+) -> Client:
+    """A guest booking on a site without client login: the client of this business with
+    this email (any case), or a new one.
+
+    What staff already hold about a known client is kept; only blank details are filled in.
+    """
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": _("Enter your email to book.")})
+    existing = Client.objects.for_business(business).filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            return create_client(business=business, first_name=first_name,
+                                 last_name=last_name, email=email, phone=phone)
+        except ValidationError:
+            # The same guest booking in two tabs: the other request created the client.
+            existing = Client.objects.for_business(business).filter(email__iexact=email).first()
+            if existing is None:
+                raise
+    blanks = {field: value for field, value in (("last_name", last_name), ("phone", phone))
+              if value.strip() and not getattr(existing, field)}
+    if blanks:
+        return update_client(business=business, client=existing, **blanks)
+    return existing

@@ -1,0 +1,114 @@
+"""Reads of checkout, tenant-scoped by `business`.
+
+List readers load what their pages show in a fixed number of queries, whatever the
+number of rows.
+"""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from booking.models import Appointment, AppointmentState, Business, Client
+from checkout import pricing
+from checkout.models import (
+    CheckoutSettings,
+    Invoice,
+    InvoiceLine,
+    LineKind,
+    Payment,
+    Product,
+    Refund,
+    RefundAllocation,
+    RefundLine,
+)
+
+
+def local_day_bounds(day: date, business: Business) -> tuple[datetime, datetime]:
+    """The UTC instants of the business's local midnights starting and ending `day`."""
+    start = datetime.combine(day, time(0), tzinfo=business.zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=business.zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def products(*, business: Business, active_only: bool = False) -> QuerySet[Product]:
+    rows = Product.objects.for_business(business)
+    return rows.active() if active_only else rows
+
+
+def checkout_settings(*, business: Business) -> CheckoutSettings:
+    """The business's settings, or the defaults (unsaved) before it changes any."""
+    return (CheckoutSettings.objects.for_business(business).first()
+            or CheckoutSettings(business=business))
+
+
+def invoices(*, business: Business, state: str = "", day_from: date | None = None,
+             day_to: date | None = None) -> QuerySet[Invoice]:
+    """Newest first, with their client. Days are local days of the business, on the day
+    the invoice was paid (or started, for a draft)."""
+    rows = (Invoice.objects.for_business(business).select_related("client")
+            .annotate(issued=Coalesce("paid_at", "created_at")).order_by("-issued", "-pk"))
+    if state:
+        rows = rows.filter(state=state)
+    if day_from is not None:
+        rows = rows.filter(issued__gte=local_day_bounds(day_from, business)[0])
+    if day_to is not None:
+        rows = rows.filter(issued__lt=local_day_bounds(day_to, business)[1])
+    return rows
+
+
+def drafts(*, business: Business) -> QuerySet[Invoice]:
+    return (Invoice.objects.for_business(business).drafts().select_related("client")
+            .order_by("-created_at", "-pk"))
+
+
+def invoices_with_details(*, business: Business) -> QuerySet[Invoice]:
+    """Invoices with lines, payments and refunds (with their lines and allocations)."""
+    return (Invoice.objects.for_business(business).select_related("client")
+            .prefetch_related(
+                Prefetch("lines", queryset=InvoiceLine.objects.for_business(business)
+                         .order_by("pk")),
+                Prefetch("payments", queryset=Payment.objects.for_business(business)
+                         .order_by("pk")),
+                Prefetch("refunds", queryset=Refund.objects.for_business(business)
+                         .select_related("created_by").order_by("pk").prefetch_related(
+                             Prefetch("lines", queryset=RefundLine.objects
+                                      .for_business(business).select_related("line")),
+                             Prefetch("allocations", queryset=RefundAllocation.objects
+                                      .for_business(business).select_related("payment"))))))
+
+
+def tax_totals(invoice: Invoice) -> list[pricing.TaxTotal]:
+    """Totals per tax rate of an invoice whose lines are loaded (invoices_with_details)."""
+    return pricing.tax_totals((line.tax_rate, line.amount) for line in invoice.lines.all())
+
+
+def billable_appointments(*, business: Business, client: Client, day: date
+                          ) -> QuerySet[Appointment]:
+    """The client's appointments on a local day that can go on an invoice: not cancelled,
+    and not already on one (unless refunded in full)."""
+    start, end = local_day_bounds(day, business)
+    invoiced = InvoiceLine.objects.for_business(business).filter(
+        appointment=OuterRef("pk"), refunded_quantity__lt=F("quantity"))
+    return (Appointment.objects.for_business(business)
+            .filter(client=client, starts_at__gte=start, starts_at__lt=end)
+            .exclude(state=AppointmentState.CANCELLED).exclude(Exists(invoiced))
+            .select_related("service", "class_session__class_type", "staff_member")
+            .order_by("starts_at", "pk"))
+
+
+def stock_shortages(*, business: Business, invoice: Invoice) -> list[str]:
+    """A warning for each product of a draft that it sells more of than is in stock."""
+    wanted = defaultdict(int)
+    names, stock = {}, {}
+    for line in (InvoiceLine.objects.for_business(business)
+                 .filter(invoice=invoice, kind=LineKind.PRODUCT, product__isnull=False)
+                 .select_related("product")):
+        wanted[line.product_id] += line.quantity
+        names[line.product_id] = line.product.name
+        stock[line.product_id] = line.product.stock
+    return [_("%(product)s: %(wanted)d on this invoice, %(stock)d in stock.") % {
+        "product": names[pk], "wanted": count, "stock": stock[pk]}
+        for pk, count in wanted.items() if count > stock[pk]]

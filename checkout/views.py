@@ -1,0 +1,421 @@
+"""Back office pages of checkout: the checkout screen, invoices, receipts and products.
+
+Every role takes payments and refunds; owners and managers edit products and the
+checkout settings. The draft's forms post to one URL each and work without
+JavaScript (redirect back to the draft); with htmx, adding or changing a line
+swaps the draft in place.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from booking import selectors as booking_selectors
+from booking.access import backoffice_view
+from booking.models import Role
+from checkout import hooks, selectors, services
+from checkout.forms import (
+    AppointmentLineForm,
+    CheckoutSettingsForm,
+    ClientChoiceForm,
+    ClientSearchForm,
+    DiscountForm,
+    GiftCardLineForm,
+    InvoiceFilterForm,
+    PaymentForm,
+    ProductForm,
+    ProductLineForm,
+    RefundForm,
+    ServiceLineForm,
+)
+from checkout.models import Invoice, InvoiceLine, Product
+from core.money import format_money
+from core.tenancy import get_for_business_or_404
+
+CLIENT_RESULTS = 20
+INVOICES_PER_PAGE = 50
+
+
+def add_form_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal next to the fields it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _url(request, name: str, *args) -> str:
+    return reverse(f"checkout:{name}", args=[request.business.slug, *args])
+
+
+def _search(request) -> tuple[str, list]:
+    search = ClientSearchForm(request.GET or None)
+    text = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    found = (list(booking_selectors.clients(business=request.business, search=text)
+                  [:CLIENT_RESULTS]) if text else [])
+    return text, found
+
+
+# The checkout screen -----------------------------------------------------------------------
+
+@backoffice_view
+def checkout_start(request):
+    """Find the client (or take a walk-in) and start a draft; resume an open draft."""
+    business = request.business
+    form = ClientChoiceForm(request.POST if request.method == "POST" else None,
+                            business=business)
+    if request.method == "POST" and form.is_valid():
+        invoice = services.start_invoice(business=business, client=form.cleaned_data["client"],
+                                         by=request.user)
+        return redirect(_url(request, "draft", invoice.pk))
+    text, found = _search(request)
+    context = {"form": form, "q": text, "found": found,
+               "target": _url(request, "start"), "target_label": _("Start checkout")}
+    if request.htmx and request.method == "GET":
+        return render(request, "checkout/_client_results.html", context)
+    return render(request, "checkout/start.html",
+                  {**context, "drafts": selectors.drafts(business=business)[:20]})
+
+
+def _draft_forms(request, invoice: Invoice) -> dict:
+    business = request.business
+    return {
+        "appointment_form": AppointmentLineForm(business=business),
+        "service_form": ServiceLineForm(
+            business=business,
+            service_tax_rate=selectors.checkout_settings(business=business).service_tax_rate),
+        "product_form": ProductLineForm(business=business),
+        "gift_card_form": GiftCardLineForm(),
+        "discount_form": DiscountForm(initial={"discount_kind": invoice.discount_kind,
+                                               "discount_value": invoice.discount_value or None}),
+        "payment_form": PaymentForm(),
+        "client_form": ClientChoiceForm(business=business),
+    }
+
+
+def _render_draft(request, invoice_pk: int, **bound_forms):
+    business = request.business
+    invoice = get_object_or_404(selectors.invoices_with_details(business=business),
+                                pk=invoice_pk)
+    if not invoice.is_draft:
+        # Paid meanwhile (at another desk): say why the form went away.
+        for form in bound_forms.values():
+            for error in form.non_field_errors():
+                messages.error(request, error)
+        detail = _url(request, "invoice-detail", invoice.pk)
+        return HttpResponseClientRedirect(detail) if request.htmx else redirect(detail)
+    text, found = _search(request)
+    context = {
+        **_draft_forms(request, invoice), **bound_forms,
+        "invoice": invoice, "lines": invoice.lines.all(),
+        "taxes": selectors.tax_totals(invoice),
+        "badges": hooks.client_badges(business=business, client=invoice.client),
+        "appointments": (selectors.billable_appointments(
+            business=business, client=invoice.client, day=timezone.localdate())
+            if invoice.client else []),
+        "shortages": selectors.stock_shortages(business=business, invoice=invoice),
+        "q": text, "found": found,
+        "target": _url(request, "draft-client", invoice.pk), "target_label": _("Choose"),
+    }
+    template = "checkout/_draft.html" if request.htmx else "checkout/draft.html"
+    return render(request, template, context)
+
+
+@backoffice_view
+def invoice_draft(request, invoice_pk):
+    if request.htmx and "q" in request.GET:
+        text, found = _search(request)
+        return render(request, "checkout/_client_results.html", {
+            "q": text, "found": found, "target_label": _("Choose"),
+            "target": _url(request, "draft-client", invoice_pk)})
+    return _render_draft(request, invoice_pk)
+
+
+def _draft_action(request, invoice_pk: int, form, write, *, slot: str):
+    """Validate `form` and run `write(invoice, cleaned_data)`; show the draft again.
+
+    A refusal is shown next to the form that caused it.
+    """
+    invoice = get_for_business_or_404(Invoice, request.business, pk=invoice_pk)
+    if form.is_valid():
+        try:
+            write(invoice, form.cleaned_data)
+        except ValidationError as refusal:
+            add_form_errors(form, refusal)
+        else:
+            if request.htmx:
+                return _render_draft(request, invoice.pk)
+            return redirect(_url(request, "draft", invoice.pk))
+    return _render_draft(request, invoice.pk, **{slot: form})
+
+
+@require_POST
+@backoffice_view
+def draft_client(request, invoice_pk):
+    return _draft_action(
+        request, invoice_pk, ClientChoiceForm(request.POST, business=request.business),
+        lambda invoice, values: services.set_invoice_client(
+            business=request.business, invoice=invoice, client=values["client"]),
+        slot="client_form")
+
+
+@require_POST
+@backoffice_view
+def add_appointment_line(request, invoice_pk):
+    return _draft_action(
+        request, invoice_pk, AppointmentLineForm(request.POST, business=request.business),
+        lambda invoice, values: services.add_appointment_line(
+            business=request.business, invoice=invoice, appointment=values["appointment"]),
+        slot="appointment_form")
+
+
+@require_POST
+@backoffice_view
+def add_service_line(request, invoice_pk):
+    business = request.business
+    form = ServiceLineForm(request.POST, business=business)
+    return _draft_action(
+        request, invoice_pk, form,
+        lambda invoice, values: services.add_service_line(business=business, invoice=invoice,
+                                                          **values),
+        slot="service_form")
+
+
+@require_POST
+@backoffice_view
+def add_product_line(request, invoice_pk):
+    return _draft_action(
+        request, invoice_pk, ProductLineForm(request.POST, business=request.business),
+        lambda invoice, values: services.add_product_line(business=request.business,
+                                                          invoice=invoice, **values),
+        slot="product_form")
+
+
+@require_POST
+@backoffice_view
+def add_gift_card_line(request, invoice_pk):
+    return _draft_action(
+        request, invoice_pk, GiftCardLineForm(request.POST),
+        lambda invoice, values: services.add_gift_card_line(business=request.business,
+                                                            invoice=invoice, **values),
+        slot="gift_card_form")
+
+
+@require_POST
+@backoffice_view
+def set_invoice_discount(request, invoice_pk):
+    return _draft_action(
+        request, invoice_pk, DiscountForm(request.POST),
+        lambda invoice, values: services.set_invoice_discount(
+            business=request.business, invoice=invoice, kind=values["discount_kind"],
+            value=values["discount_value"]),
+        slot="discount_form")
+
+
+def _line_action(request, invoice_pk: int, invoice_line_pk: int, write):
+    business = request.business
+    invoice = get_for_business_or_404(Invoice, business, pk=invoice_pk)
+    line = get_for_business_or_404(InvoiceLine, business, pk=invoice_line_pk, invoice=invoice)
+    try:
+        write(invoice, line)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    if request.htmx:
+        return _render_draft(request, invoice.pk)
+    return redirect(_url(request, "draft", invoice.pk))
+
+
+@require_POST
+@backoffice_view
+def set_line_discount(request, invoice_pk, invoice_line_pk):
+    form = DiscountForm(request.POST)
+
+    def write(invoice, line):
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values()
+                                   for error in errors])
+        services.set_line_discount(business=request.business, invoice=invoice, line=line,
+                                   kind=form.cleaned_data["discount_kind"],
+                                   value=form.cleaned_data["discount_value"])
+
+    return _line_action(request, invoice_pk, invoice_line_pk, write)
+
+
+@require_POST
+@backoffice_view
+def remove_line(request, invoice_pk, invoice_line_pk):
+    return _line_action(request, invoice_pk, invoice_line_pk, lambda invoice, line:
+                        services.remove_line(business=request.business, invoice=invoice,
+                                             line=line))
+
+
+@require_POST
+@backoffice_view
+def discard_draft(request, invoice_pk):
+    invoice = get_for_business_or_404(Invoice, request.business, pk=invoice_pk)
+    try:
+        services.discard_invoice(business=request.business, invoice=invoice)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect(_url(request, "invoice-detail", invoice.pk))
+    messages.success(request, _("Draft discarded."))
+    return redirect(_url(request, "start"))
+
+
+@require_POST
+@backoffice_view
+def pay(request, invoice_pk):
+    business = request.business
+    invoice = get_for_business_or_404(Invoice, business, pk=invoice_pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.pay_invoice(business=business, invoice=invoice,
+                                          tenders=form.tenders(), by=request.user)
+        except ValidationError as refusal:
+            add_form_errors(form, refusal)
+        else:
+            messages.success(request, _("%(invoice)s is paid.") % {
+                "invoice": result.invoice.label})
+            if result.change:
+                messages.info(request, _("Give back %(change)s in change.") % {
+                    "change": format_money(result.change, business.currency)})
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            return redirect(_url(request, "invoice-detail", invoice.pk))
+    return _render_draft(request, invoice.pk, payment_form=form)
+
+
+# Invoices ----------------------------------------------------------------------------------
+
+@backoffice_view
+def invoice_list(request):
+    business = request.business
+    filters = InvoiceFilterForm(request.GET or None)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    rows = selectors.invoices(business=business, state=values.get("state", ""),
+                              day_from=values.get("date_from"), day_to=values.get("date_to"))
+    page = Paginator(rows, INVOICES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "checkout/invoice_list.html",
+                  {"filters": filters, "page": page, "query": query.urlencode()})
+
+
+def _invoice(request, invoice_pk: int) -> Invoice:
+    return get_object_or_404(selectors.invoices_with_details(business=request.business),
+                             pk=invoice_pk)
+
+
+def _render_detail(request, invoice: Invoice, refund_form=None):
+    return render(request, "checkout/invoice_detail.html", {
+        "invoice": invoice, "taxes": selectors.tax_totals(invoice),
+        "refund_form": refund_form or RefundForm(invoice=invoice),
+    })
+
+
+@backoffice_view
+def invoice_detail(request, invoice_pk):
+    invoice = _invoice(request, invoice_pk)
+    if invoice.is_draft:
+        return redirect(_url(request, "draft", invoice.pk))
+    return _render_detail(request, invoice)
+
+
+@require_POST
+@backoffice_view
+def invoice_refund(request, invoice_pk):
+    business = request.business
+    invoice = _invoice(request, invoice_pk)
+    form = RefundForm(request.POST, invoice=invoice)
+    if form.is_valid():
+        try:
+            refund = services.refund_invoice(business=business, invoice=invoice,
+                                             quantities=form.quantities(),
+                                             reason=form.cleaned_data["reason"],
+                                             by=request.user)
+        except ValidationError as refusal:
+            add_form_errors(form, refusal)
+        else:
+            messages.success(request, _("Refunded %(amount)s.") % {
+                "amount": format_money(refund.amount, business.currency)})
+            return redirect(_url(request, "invoice-detail", invoice.pk))
+    return _render_detail(request, invoice, refund_form=form)
+
+
+@backoffice_view
+def invoice_receipt(request, invoice_pk):
+    """A printable receipt in the business's language, whoever prints it."""
+    business = request.business
+    invoice = _invoice(request, invoice_pk)
+    with translation.override(business.language):
+        return render(request, "checkout/receipt.html", {
+            "invoice": invoice, "business": business, "taxes": selectors.tax_totals(invoice)})
+
+
+# Products ----------------------------------------------------------------------------------
+
+@backoffice_view
+def product_list(request):
+    business = request.business
+    settings = selectors.checkout_settings(business=business)
+    return render(request, "checkout/product_list.html", {
+        "products": selectors.products(business=business),
+        "settings_form": CheckoutSettingsForm(
+            initial={"service_tax_rate": settings.service_tax_rate}),
+    })
+
+
+def _product_form_page(request, form, *, title: str, submit: str):
+    return render(request, "checkout/form.html", {
+        "form": form, "title": title, "submit_label": submit,
+        "back_url": _url(request, "product-list")})
+
+
+def _save_form(request, form, write, *, success: str):
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        write(**form.cleaned_data)
+    except ValidationError as refusal:
+        add_form_errors(form, refusal)
+        return None
+    messages.success(request, success)
+    return redirect(_url(request, "product-list"))
+
+
+@backoffice_view(role=Role.MANAGER)
+def product_create(request):
+    form = ProductForm(request.POST or None)
+    saved = _save_form(request, form, lambda **values: services.create_product(
+        business=request.business, **values), success=_("Product saved."))
+    return saved or _product_form_page(request, form, title=_("New product"),
+                                       submit=_("Create"))
+
+
+@backoffice_view(role=Role.MANAGER)
+def product_edit(request, product_pk):
+    product = get_for_business_or_404(Product, request.business, pk=product_pk)
+    form = ProductForm(request.POST or None, initial={
+        name: getattr(product, name) for name in services.PRODUCT_FIELDS})
+    saved = _save_form(request, form, lambda **values: services.update_product(
+        business=request.business, product=product, **values), success=_("Product saved."))
+    return saved or _product_form_page(request, form, title=product.name, submit=_("Save"))
+
+
+@backoffice_view(role=Role.MANAGER)
+def checkout_settings(request):
+    form = CheckoutSettingsForm(request.POST or None, initial={
+        "service_tax_rate": selectors.checkout_settings(
+            business=request.business).service_tax_rate})
+    saved = _save_form(request, form, lambda **values: services.update_checkout_settings(
+        business=request.business, **values), success=_("Checkout settings saved."))
+    return saved or _product_form_page(request, form, title=_("Checkout settings"),
+                                       submit=_("Save"))

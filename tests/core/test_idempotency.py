@@ -1,0 +1,132 @@
+"""`Idempotency-Key`: same key and body replays; another body is 422; in flight is 409."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from booking.models import Client
+from core.idempotency import purge_expired_keys
+from core.models import IdempotencyKey
+
+pytestmark = pytest.mark.django_db
+
+BODY = {"first_name": "Inès", "email": "ines@example.com"}
+
+
+def post(api, body, key):
+    return api.post("/api/v1/clients/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def test_the_same_key_and_body_replays_the_first_response(api_for, business):
+    api = api_for(business)
+    first = post(api, BODY, "k-1")
+
+    again = post(api, BODY, "k-1")
+
+    assert again.status_code == first.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Client.objects.for_business(business).count() == 1
+
+
+def test_the_same_key_with_another_body_is_422(api_for, business):
+    api = api_for(business)
+    post(api, BODY, "k-2")
+
+    response = post(api, {**BODY, "first_name": "Other"}, "k-2")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
+    assert Client.objects.for_business(business).count() == 1
+
+
+def test_a_key_still_in_flight_answers_409(api_for, business):
+    api = api_for(business)
+    post(api, BODY, "k-3")
+    IdempotencyKey.objects.filter(key="k-3").update(state=IdempotencyKey.State.IN_FLIGHT)
+
+    response = post(api, BODY, "k-3")
+
+    assert response.status_code == 409
+    assert response["Retry-After"] == "1"
+
+
+def test_keys_belong_to_one_business(api_for, business, other_business):
+    post(api_for(business), BODY, "shared")
+
+    response = post(api_for(other_business), BODY, "shared")
+
+    assert response.status_code == 201
+    assert response.get("Idempotent-Replayed") is None
+
+
+def test_a_refused_request_frees_its_key_for_the_corrected_one(api_for, business):
+    api = api_for(business)
+    refused = post(api, {"email": "ines@example.com"}, "k-4")
+
+    corrected = post(api, BODY, "k-4")
+
+    assert refused.status_code == 400
+    assert corrected.status_code == 201
+
+
+def test_an_expired_key_is_forgotten(api_for, business):
+    api = api_for(business)
+    post(api, BODY, "k-5")
+    IdempotencyKey.objects.filter(key="k-5").update(
+        created_at=timezone.now() - timedelta(hours=25))
+
+    response = post(api, {**BODY, "email": "other@example.com"}, "k-5")
+
+    assert response.status_code == 201
+
+
+def test_the_purge_removes_only_keys_older_than_24_hours(api_for, business):
+    api = api_for(business)
+    post(api, BODY, "old")
+    post(api, {**BODY, "email": "new@example.com"}, "new")
+    IdempotencyKey.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(hours=24, minutes=1))
+
+    removed = purge_expired_keys()
+
+    assert removed == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_key_that_is_too_long_is_refused(api_for, business):
+    response = post(api_for(business), BODY, "x" * 256)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_idempotency_key"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_create_one_client(api_for, business):
+    api_key = api_for(business).token.raw_key
+    statuses, barrier = [], threading.Barrier(8)
+
+    def send():
+        from rest_framework.test import APIClient
+
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_key}")
+        barrier.wait()
+        try:
+            statuses.append(post(api, BODY, "race").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Client.objects.for_business(business).count() == 1
+    assert statuses.count(201) >= 1
+    assert set(statuses) <= {201, 409}

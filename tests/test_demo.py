@@ -1,0 +1,42 @@
+"""The demo data `make run` loads: a new user sees the product working at once."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from booking.models import Business, Client, Role, StaffMembership
+
+pytestmark = pytest.mark.django_db
+
+PRODUCT_APPS = {"accounts", "booking", "checkout", "loyalty", "giftcards", "notifications",
+                "reports", "core"}
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models()
+            if m._meta.app_label in PRODUCT_APPS}
+
+
+def test_loading_the_demo_twice_changes_nothing():
+    call_command("load_demo", stdout=io.StringIO())
+    first = row_counts()
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert row_counts() == first
+
+
+def test_the_demo_has_two_businesses_a_team_and_clients(capsys):
+    call_command("load_demo")
+
+    atelier = Business.objects.get(slug="atelier-lumiere")
+    output = capsys.readouterr().out
+    assert atelier.loyalty_enabled
+    assert atelier.client_login_enabled
+    assert StaffMembership.objects.for_business(atelier).filter(role=Role.MANAGER).exists()
+    assert Client.objects.for_business(atelier).filter(user__email="claire@example.com").exists()
+    assert Business.objects.get(slug="studio-kvitka").language == "uk"
+    assert "owner@salonbook.test" in output
+    assert "/atelier-lumiere/" in output

@@ -1,0 +1,137 @@
+"""The commands docker-compose.yml and the Dockerfile run, run here for real.
+
+No Docker engine runs on CI: the compose file is checked by reading, and each
+command it gives a container is started as a process with production settings.
+"""
+
+import os
+import secrets
+import shlex
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.fixtures.mail import free_port
+from tests.fixtures.worker import database_url_of_test_db, wait_until
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+COMPOSE = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
+APP_SERVICES = ["migrate", "web", "worker", "beat"]
+
+
+def production_env(tmp_path, **extra) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "VAR_DIR": str(tmp_path),
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        **extra,
+    }
+
+
+def compose_command(service: str) -> list[str]:
+    command = COMPOSE["services"][service]["command"]
+    if command[:2] == ["sh", "-c"]:
+        command = shlex.split(command[2].replace("${WEB_CONCURRENCY:-3}", "1"))
+    return [str(VENV_BIN / command[0]) if command[0] != "python" else sys.executable,
+            *command[1:]]
+
+
+def test_compose_runs_every_process_from_one_image_with_healthchecks():
+    services = COMPOSE["services"]
+
+    assert set(services) == {"postgres", "redis", *APP_SERVICES}
+    assert {services[name]["image"] for name in APP_SERVICES} == {"salonbook:latest"}
+    for name in ["postgres", "redis", "web", "worker"]:
+        assert "healthcheck" in services[name], name
+    for name in ["web", "worker", "beat"]:
+        assert services[name]["depends_on"]["migrate"]["condition"] == \
+            "service_completed_successfully"
+    assert services["beat"]["deploy"]["replicas"] == 1
+
+
+def test_compose_settings_come_from_the_environment():
+    env = COMPOSE["services"]["web"]["environment"]
+
+    assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert env["CELERY_BROKER_URL"].startswith("redis://")
+
+
+def test_the_deploy_checks_pass_under_production_settings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR, env=production_env(tmp_path, DJANGO_SECURE_SSL_REDIRECT="true"),
+        capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    env.pop("DJANGO_SECRET_KEY")
+
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_image_build_steps_compile_translations_and_collect_static(tmp_path):
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=PROJECT_DIR,
+        env=production_env(tmp_path), capture_output=True, text=True, timeout=300)
+
+    assert collect.returncode == 0, collect.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    assert list((tmp_path / "static" / "css").glob("app.*.css"))
+    assert "scripts/compile_messages.py" in (PROJECT_DIR / "Dockerfile").read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_command_serves_the_health_check_with_production_settings(tmp_path):
+    port = free_port()
+    command = [arg.replace("0.0.0.0:8000", f"127.0.0.1:{port}") for arg in
+               compose_command("web")]
+    env = production_env(tmp_path, DATABASE_URL=database_url_of_test_db())
+    server = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+
+    def health():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as reply:
+                return reply.status, reply.read()
+        except (urllib.error.URLError, ConnectionError):
+            return None
+
+    try:
+        status, body = wait_until(health, timeout=60, interval=0.2,
+                                  message="gunicorn did not answer /health/")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert status == 200
+    assert body == b'{"database": "ok", "broker": "ok"}'
+
+
+def test_the_beat_command_starts_the_scheduler(tmp_path):
+    command = compose_command("beat")
+    command[-1] = f"--schedule={tmp_path / 'schedule'}"
+    log_path = tmp_path / "beat.log"
+    with log_path.open("wb") as log:
+        beat = subprocess.Popen(command, cwd=PROJECT_DIR, env=production_env(tmp_path),
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until(lambda: b"beat: Starting..." in log_path.read_bytes(), timeout=60,
+                       message="beat did not start")
+        finally:
+            beat.terminate()
+            beat.wait(timeout=30)
