@@ -15,11 +15,19 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class AppliedCode:
-    """What a recognised code does to a booking."""
+    """What a recognised code does to a booking.
+
+    `earns_points`: whether a booking using the code still earns loyalty points (a
+    coupon does not; a loyalty reward says). `redeem(appointment=...)` records the use
+    inside the booking's transaction, so that a use limit reached meanwhile refuses
+    the booking (ValidationError) instead of over-using the code.
+    """
 
     code: str
     label: str
     discount: Decimal
+    earns_points: bool = False
+    redeem: Callable[..., None] | None = None
 
 
 CodeResolver = Callable[..., AppliedCode | None]

@@ -26,8 +26,11 @@ APP_SERVICES = ["migrate", "web", "worker", "beat"]
 
 
 def production_env(tmp_path, **extra) -> dict[str, str]:
+    # The browser fixture relaxes async safety for the test process; production never does.
+    inherited = {name: value for name, value in os.environ.items()
+                 if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "VAR_DIR": str(tmp_path),

@@ -69,6 +69,10 @@ class Appointment(TenantModel):
     busy_from = models.DateTimeField()
     busy_until = models.DateTimeField()
     price = models.DecimalField(_("price"), **MONEY)
+    # The booking site's "discount code or gift card", as applied when booking.
+    discount_code = models.CharField(_("discount code"), max_length=40, blank=True)
+    discount = models.DecimalField(_("discount"), default=0, **MONEY)
+    code_earns_points = models.BooleanField(default=True)
     state = models.CharField(_("state"), max_length=10, choices=AppointmentState.choices,
                              default=AppointmentState.BOOKED)
     state_changed_at = models.DateTimeField(null=True, blank=True)
@@ -98,6 +102,8 @@ class Appointment(TenantModel):
                 name="appointment_service_xor_class"),
             models.CheckConstraint(condition=Q(price__gte=0),
                                    name="appointment_price_not_negative"),
+            models.CheckConstraint(condition=Q(discount__gte=0) & Q(discount__lte=F("price")),
+                                   name="appointment_discount_within_price"),
             # A client holds at most one seat in a session.
             models.UniqueConstraint(fields=["business", "class_session", "client"],
                                     condition=Q(class_session__isnull=False,
@@ -112,6 +118,10 @@ class Appointment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.client} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def amount_due(self):
+        return self.price - self.discount
 
     @property
     def title(self) -> str:

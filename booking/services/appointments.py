@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from booking import locks, selectors
+from booking.codes import resolve_code
 from booking.models import (
     Appointment,
     AppointmentEvent,
@@ -77,16 +78,31 @@ def _is_offered_slot(business: Business, service: Service, staff_member: StaffMe
 @transaction.atomic(durable=True)
 def book_appointment(*, business: Business, client: Client, service: Service, start: datetime,
                      staff_member: StaffMember | None = None, booked_by: User | None = None,
-                     online: bool = True, notes: str = "", now: datetime | None = None
-                     ) -> Appointment:
+                     online: bool = True, notes: str = "", code: str = "",
+                     now: datetime | None = None) -> Appointment:
     """Book `service` for `client` at `start` with `staff_member`, or with anyone free.
 
     Online bookings (the booking site) must take an offered slot; staff may book
-    any free time within working hours.
+    any free time within working hours. A discount `code` is resolved and its use
+    recorded in the same transaction: a refused code books nothing.
     """
-    return _book(business=business, client=client, service=service, start=start,
-                 staff_member=staff_member, booked_by=booked_by, online=online, notes=notes,
-                 now=now or timezone.now())
+    appointment = _book(business=business, client=client, service=service, start=start,
+                        staff_member=staff_member, booked_by=booked_by, online=online,
+                        notes=notes, now=now or timezone.now())
+    if code.strip():
+        _apply_code(appointment, code)
+    return appointment
+
+
+def _apply_code(appointment: Appointment, code: str) -> None:
+    applied = resolve_code(business=appointment.business, client=appointment.client,
+                           service=appointment.service, price=appointment.price, code=code)
+    appointment.discount_code = applied.code
+    appointment.discount = min(applied.discount, appointment.price)
+    appointment.code_earns_points = applied.earns_points
+    appointment.save(update_fields=["discount_code", "discount", "code_earns_points"])
+    if applied.redeem is not None:
+        applied.redeem(appointment=appointment)
 
 
 def _book(*, business, client, service, start, staff_member, booked_by, online, notes, now,

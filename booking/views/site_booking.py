@@ -36,7 +36,6 @@ from booking.models import (
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
 from booking.views.backoffice import add_form_errors
-from core.money import format_money
 from core.tenancy import get_for_business_or_404
 from notifications.ics import build_ics
 
@@ -223,23 +222,19 @@ def confirm_service(request, service_pk):
         "login_on": login_on, "next": request.get_full_path(), "change_url": slots_url})
 
 
-def _applied_code_note(request, form, *, client: Client | None, service: Service
-                       ) -> str | None:
-    """The note that records an accepted code; None when the code is refused (shown on the
-    form). No code, no note."""
+def _code_accepted(request, form, *, client: Client | None, service: Service) -> bool:
+    """Check the code before anything is written, so that a refusal shows on the form;
+    the booking service applies it again, authoritatively, in its transaction."""
     code = form.cleaned_data.get("code")
     if not code:
-        return ""
-    business = request.business
+        return True
     try:
-        applied = resolve_code(business=business, client=client, service=service,
-                               price=service.price, code=code)
+        resolve_code(business=request.business, client=client, service=service,
+                     price=service.price, code=code)
     except ValidationError as refusal:
         add_form_errors(form, refusal)
-        return None
-    return _("Code %(code)s: %(label)s, %(discount)s off") % {
-        "code": applied.code, "label": applied.label,
-        "discount": format_money(applied.discount, business.currency)}
+        return False
+    return True
 
 
 def _book_service(request, form, *, service: Service, staff_member: StaffMember | None,
@@ -254,8 +249,7 @@ def _book_service(request, form, *, service: Service, staff_member: StaffMember 
         # the code passed, so that a refused code changes nothing.
         client = (Client.objects.for_business(business)
                   .filter(email__iexact=guest["email"]).first())
-    notes = _applied_code_note(request, form, client=client, service=service)
-    if notes is None:
+    if not _code_accepted(request, form, client=client, service=service):
         return None
     if guest is not None:
         try:
@@ -266,7 +260,7 @@ def _book_service(request, form, *, service: Service, staff_member: StaffMember 
     try:
         appointment = appointment_services.book_appointment(
             business=business, client=client, service=service, start=start,
-            staff_member=staff_member, online=True, notes=notes,
+            staff_member=staff_member, online=True, code=form.cleaned_data.get("code", ""),
             booked_by=request.user if request.user.is_authenticated else None)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))

@@ -6,6 +6,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
@@ -328,7 +329,47 @@ def test_an_accepted_code_is_recorded_on_the_booking(client, salon, monkeypatch)
                 {**GUEST, "code": " SUMMER10 "})
 
     appointment = Appointment.objects.for_business(salon.business).get()
-    assert appointment.notes == "Code SUMMER10: Summer, €5.00 off"
+    assert (appointment.discount_code, appointment.discount) == ("SUMMER10", Decimal("5.00"))
+    assert appointment.amount_due == salon.cut.price - Decimal("5.00")
+    assert appointment.code_earns_points is False
+
+
+def test_a_code_whose_use_is_refused_while_booking_books_nothing(client, salon, monkeypatch):
+    def used_up(*, appointment):
+        raise ValidationError({"code": "This code has been used up."})
+
+    def summer(*, business, client, service, price, code):
+        return AppliedCode(code=code, label="Summer", discount=Decimal("5.00"), redeem=used_up)
+
+    monkeypatch.setattr(codes, "_resolvers", [summer])
+    tuesday = next_weekday(1)
+
+    response = client.post(confirm_url(salon.business, salon.cut, paris(tuesday, 10)),
+                           {**GUEST, "code": "SUMMER10"}, follow=True)
+
+    assert "This code has been used up." in messages_of(response)
+    assert not Appointment.objects.exists()
+
+
+def test_a_reward_code_that_still_earns_is_recorded_as_such(salon, monkeypatch):
+    used = []
+
+    def reward(*, business, client, service, price, code):
+        return AppliedCode(code=code, label="Reward", discount=Decimal("500.00"),
+                           earns_points=True, redeem=lambda *, appointment: used.append(
+                               appointment.pk))
+
+    monkeypatch.setattr(codes, "_resolvers", [reward])
+    tuesday = next_weekday(1)
+
+    appointment = book_appointment(
+        business=salon.business, client=ClientFactory(business=salon.business),
+        service=salon.cut, start=paris(tuesday, 10), staff_member=salon.anna, code="ABCDEF")
+
+    assert appointment.discount == salon.cut.price
+    assert appointment.amount_due == 0
+    assert appointment.code_earns_points is True
+    assert used == [appointment.pk]
 
 
 def test_a_slot_just_taken_returns_to_the_slot_choice_with_the_message(client, salon):
