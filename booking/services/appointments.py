@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from booking import locks, selectors
@@ -199,8 +199,11 @@ def _cancel(*, business, appointment, by, by_client, note, now) -> Appointment:
         raise ValidationError(_("Only a booked appointment can be cancelled."))
     if by_client and not can_client_cancel(appointment, now=now):
         raise ValidationError(
-            _("Appointments can be cancelled online up to %(hours)s hours before they start. "
-              "Please call the salon.") % {"hours": business.cancellation_notice_hours})
+            ngettext("Appointments can be cancelled online up to %(hours)s hour before they "
+                     "start. Please call the salon.",
+                     "Appointments can be cancelled online up to %(hours)s hours before they "
+                     "start. Please call the salon.", business.cancellation_notice_hours)
+            % {"hours": business.cancellation_notice_hours})
     _change_state(appointment, AppointmentState.CANCELLED, by=by, note=note, now=now)
     if appointment.class_session_id is not None:
         offer_freed_seats(business=business, class_session_id=appointment.class_session_id,
@@ -230,13 +233,14 @@ def set_appointment_state(*, business: Business, appointment: Appointment, state
     _same_business(business, appointment)
     appointment = locks.lock_appointment(business, appointment.pk)
     if state not in ALLOWED_TRANSITIONS[AppointmentState(appointment.state)]:
-        raise ValidationError(_("A %(from)s appointment cannot be marked %(to)s.") % {
-            "from": AppointmentState(appointment.state).label.lower(),
-            "to": state.label.lower()})
+        # Labels quoted as they are: lowercasing them breaks other languages' grammar.
+        raise ValidationError(_("An appointment in state “%(from)s” cannot be marked "
+                                "“%(to)s”.") % {
+            "from": AppointmentState(appointment.state).label, "to": state.label})
     if state in (AppointmentState.COMPLETED, AppointmentState.NO_SHOW) \
             and appointment.starts_at > now:
         raise ValidationError(_("An appointment that has not started yet cannot be marked "
-                                "%(state)s.") % {"state": state.label.lower()})
+                                "“%(state)s”.") % {"state": state.label})
     _change_state(appointment, state, by=by, now=now)
     return appointment
 
@@ -275,8 +279,8 @@ def move_appointment(*, business: Business, appointment: Appointment, start: dat
                                             "busy_until"])
     except IntegrityError as clash:
         raise ValidationError(SLOT_TAKEN) from clash
-    _record(appointment, from_state=appointment.state, to_state=appointment.state, by=by,
-            note=_("Moved"))
+    # A same-state event is a move; the page names it in the reader's language.
+    _record(appointment, from_state=appointment.state, to_state=appointment.state, by=by)
     return appointment
 
 

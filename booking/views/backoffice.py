@@ -3,8 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from booking import selectors
@@ -26,18 +27,19 @@ from core.tenancy import get_for_business_or_404
 
 # Lazy: the text is chosen per request, in the user's language.
 EXTENSION_DESCRIPTIONS = {
-    Extension.LOYALTY: _lazy("Clients earn points for their visits and spending and turn them "
-                         "into rewards and gift cards. Also turns on Accept payments, Client "
-                         "login and Coupons & gift cards."),
-    Extension.ACCEPT_PAYMENTS: _lazy("Take payments at checkout and online: cash, card and gift "
-                                 "cards."),
-    Extension.CLIENT_LOGIN: _lazy("Clients sign up and log in on your booking site to see their "
-                              "appointments, points and gift cards."),
-    Extension.COUPONS_GIFT_CARDS: _lazy("Sell gift cards and offer discount codes, on the booking "
-                                    "site and at checkout."),
-    Extension.CLEAR_HISTORY: _lazy("Automatically delete bookings older than the period you "
-                                   "choose, with their personal data. Not available with "
-                                   "Loyalty."),
+    Extension.LOYALTY: gettext_lazy(
+        "Clients earn points for their visits and spending and turn them into rewards and "
+        "gift cards. Also turns on Accept payments, Client login and Coupons & gift cards."),
+    Extension.ACCEPT_PAYMENTS: gettext_lazy(
+        "Take payments at checkout and online: cash, card and gift cards."),
+    Extension.CLIENT_LOGIN: gettext_lazy(
+        "Clients sign up and log in on your booking site to see their appointments, points "
+        "and gift cards."),
+    Extension.COUPONS_GIFT_CARDS: gettext_lazy(
+        "Sell gift cards and offer discount codes, on the booking site and at checkout."),
+    Extension.CLEAR_HISTORY: gettext_lazy(
+        "Automatically delete bookings older than the period you choose, with their "
+        "personal data. Not available with Loyalty."),
 }
 
 
@@ -134,9 +136,12 @@ def settings_extensions(request):
                     messages.success(request, _("%(extension)s is off.") % {
                         "extension": extension.label})
                 if also_enabled:
-                    messages.info(request, _("%(extension)s needs %(others)s: they are on too.") % {
-                        "extension": extension.label,
-                        "others": ", ".join(str(ext.label) for ext in also_enabled)})
+                    messages.info(request, ngettext(
+                        "%(extension)s needs %(others)s: it is on too.",
+                        "%(extension)s needs %(others)s: they are on too.", len(also_enabled))
+                        % {"extension": extension.label,
+                           "others": get_text_list([str(ext.label) for ext in also_enabled],
+                                                   _("and"))})
         if not request.htmx:
             return redirect("booking:settings-extensions", slug=business.slug)
         business.refresh_from_db()

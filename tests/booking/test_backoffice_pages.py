@@ -81,8 +81,8 @@ def test_the_extensions_page_says_which_extensions_loyalty_switched_on(client, b
     response = client.post(reverse("booking:settings-extensions", args=[business.slug]),
                            {"extension": "loyalty", "enabled": "on"}, follow=True)
 
-    assert "Loyalty needs Accept payments, Client login, Coupons &amp; gift cards: they are on " \
-           "too." in response.content.decode()
+    assert "Loyalty needs Accept payments, Client login and Coupons &amp; gift cards: they " \
+           "are on too." in response.content.decode()
 
 
 def test_the_extensions_page_answers_htmx_with_the_list_only(client, business, owner):

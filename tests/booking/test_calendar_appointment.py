@@ -136,7 +136,7 @@ def test_marking_a_future_appointment_is_refused_with_a_message_and_nothing_chan
     response = client.post(url(business, "appointment-state", appointment.pk),
                            {"state": "completed"}, follow=True)
 
-    assert "An appointment that has not started yet cannot be marked completed." in \
+    assert "An appointment that has not started yet cannot be marked “Completed”." in \
         response.content.decode()
     appointment.refresh_from_db()
     assert appointment.state == AppointmentState.BOOKED
@@ -234,7 +234,10 @@ def test_moving_changes_time_and_staff_member(client, business, staff):
     assert response["Location"] == url(business, "appointment-detail", appointment.pk)
     appointment.refresh_from_db()
     assert (appointment.starts_at, appointment.staff_member) == (paris(day, 15, 30), salon.ben)
-    assert appointment.events.get().note == "Moved"
+    event = appointment.events.get()
+    assert event.from_state == event.to_state == appointment.state
+    page = client.get(url(business, "appointment-detail", appointment.pk))
+    assert "Moved" in page.content.decode()
 
 
 def test_a_refused_move_is_shown_on_the_form_and_nothing_changes(client, business, staff):

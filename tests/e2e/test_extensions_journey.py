@@ -49,7 +49,7 @@ def test_owner_enabling_loyalty_turns_on_its_needs_and_clear_history_is_then_ref
     messages = page.locator(".messages")
     expect(messages).to_contain_text("Loyalty is on.")
     expect(messages).to_contain_text(
-        "Loyalty needs Accept payments, Client login, Coupons & gift cards: they are on too.")
+        "Loyalty needs Accept payments, Client login and Coupons & gift cards: they are on too.")
     for key in ("loyalty", "accept_payments", "client_login", "coupons_gift_cards"):
         expect(switch_of(page, key)).to_have_attribute("aria-checked", "true")
     expect(switch_of(page, "clear_history")).to_have_attribute("aria-checked", "false")
