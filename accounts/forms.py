@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import throttling
 from accounts.models import User
 
 
@@ -15,6 +17,12 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("This email and password do not match an account."),
         "inactive": _("This account is inactive."),
     }
+
+    def clean(self):
+        locked_for = throttling.seconds_locked_out(self.request, self.data.get("username", ""))
+        if locked_for:
+            raise ValidationError(throttling.lockout_message(locked_for), code="throttled")
+        return super().clean()
 
 
 class PreferencesForm(forms.ModelForm):

@@ -50,6 +50,18 @@ def backoffice_view(view=None, *, role: Role = Role.STAFF):
     return decorate(view) if view is not None else decorate
 
 
+# The businesses whose booking site this session signed in to. One login (an email) may
+# be a client at several businesses; signing in on one site must not open another's.
+SITE_SIGN_INS = "site_sign_ins"
+
+
+def remember_site_sign_in(request, business) -> None:
+    """Call right after `login()`, which starts a fresh session for a new user."""
+    signed_in = request.session.get(SITE_SIGN_INS, [])
+    if business.pk not in signed_in:
+        request.session[SITE_SIGN_INS] = [*signed_in, business.pk]
+
+
 def site_view(view_func):
     """Decorate a booking-site view taking `slug`; it speaks the business's language."""
 
@@ -60,7 +72,10 @@ def site_view(view_func):
         timezone.activate(business.zone)
         request.LANGUAGE_CODE = business.language
         request.business = business
-        request.client = selectors.client_of_user(business=business, user=request.user)
+        request.site_signed_in = (request.user.is_authenticated and
+                                  business.pk in request.session.get(SITE_SIGN_INS, []))
+        request.client = (selectors.client_of_user(business=business, user=request.user)
+                          if request.site_signed_in else None)
         return view_func(request, *args, **kwargs)
 
     return wrapper

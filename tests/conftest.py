@@ -57,6 +57,14 @@ def _missing_service(item) -> str | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Sign-in failure counts live in the cache: one test's guesses must not lock another out."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_runtest_setup(item):
     reason = _missing_service(item)
     if reason is None:

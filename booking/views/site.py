@@ -13,8 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import throttling
 from booking import catalog_selectors
-from booking.access import client_required, site_view
+from booking.access import client_required, remember_site_sign_in, site_view
 from booking.forms import SiteProfileForm, SiteSignUpForm
 from booking.models import Extension, Service, WaitlistEntry
 from booking.services import clients as client_services
@@ -74,7 +75,8 @@ def sign_up(request):
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:
-            login(request, client.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, client.user, backend="accounts.throttling.ThrottledModelBackend")
+            remember_site_sign_in(request, business)
             messages.success(request, _("Welcome, %(name)s!") % {"name": client.first_name})
             return redirect(_safe_next(request, f"/{business.slug}/profile/"))
     return render(request, "site/signup.html", {"form": form})
@@ -86,12 +88,17 @@ def log_in(request):
     _require_client_login(business)
     error = None
     if request.method == "POST":
-        user = authenticate(request, username=request.POST.get("email", ""),
-                            password=request.POST.get("password", ""))
-        if user is None:
+        email = request.POST.get("email", "")
+        locked_for = throttling.seconds_locked_out(request, email)
+        user = None if locked_for else authenticate(
+            request, username=email, password=request.POST.get("password", ""))
+        if locked_for:
+            error = throttling.lockout_message(locked_for)
+        elif user is None:
             error = _("This email and password do not match an account.")
         else:
             login(request, user)
+            remember_site_sign_in(request, business)
             client_services.client_for_login(business=business, user=user)
             return redirect(_safe_next(request, f"/{business.slug}/profile/"))
     return render(request, "site/login.html",

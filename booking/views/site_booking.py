@@ -69,12 +69,9 @@ def _with_client_login(view_func):
 
 
 def _signed_in_client(request) -> Client | None:
-    """The client booking from this browser on a site with Client login.
-
-    A person signed in without a client here yet (their login was made at another
-    business) becomes one, as logging in here would make them.
-    """
-    if request.client is not None or not request.user.is_authenticated:
+    """The client booking from this browser on a site with Client login: signed in on
+    this business's site (a sign-in at another business's site does not count here)."""
+    if request.client is not None or not request.site_signed_in:
         return request.client
     return client_services.client_for_login(business=request.business, user=request.user)
 
@@ -209,7 +206,7 @@ def confirm_service(request, service_pk):
     form = (CodeForm if login_on else GuestCodeForm)(
         request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if login_on and not request.user.is_authenticated:
+        if login_on and not request.site_signed_in:
             return _to_login(request, request.get_full_path())
         if form.is_valid():
             booked = _book_service(request, form, service=service, staff_member=staff_member,
@@ -261,7 +258,7 @@ def _book_service(request, form, *, service: Service, staff_member: StaffMember 
         appointment = appointment_services.book_appointment(
             business=business, client=client, service=service, start=start,
             staff_member=staff_member, online=True, code=form.cleaned_data.get("code", ""),
-            booked_by=request.user if request.user.is_authenticated else None)
+            booked_by=request.user if request.site_signed_in else None)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
         return redirect(retry_url)
@@ -292,7 +289,7 @@ def class_session(request, class_session_pk):
     login_on = _login_on(business)
     form = None if login_on else GuestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if login_on and not request.user.is_authenticated:
+        if login_on and not request.site_signed_in:
             return _to_login(request, class_url)
         if form is None or form.is_valid():
             booked = _book_seat(request, form, session=session, retry_url=class_url)
@@ -330,7 +327,7 @@ def _book_seat(request, form: GuestForm | None, *, session: ClassSession, retry_
     try:
         appointment = appointment_services.book_class_seat(
             business=business, client=client, class_session=session,
-            booked_by=request.user if request.user.is_authenticated else None)
+            booked_by=request.user if request.site_signed_in else None)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
         return redirect(retry_url)
@@ -344,7 +341,7 @@ def _book_seat(request, form: GuestForm | None, *, session: ClassSession, retry_
 def join_waitlist(request, class_session_pk):
     session = _class_session(request, class_session_pk)
     class_url = _url(request, "site-class-session", session.pk)
-    if not request.user.is_authenticated:
+    if not request.site_signed_in:
         return _to_login(request, class_url)
     try:
         appointment_services.join_waitlist(business=request.business,

@@ -19,6 +19,7 @@ from booking.services.appointments import book_appointment, book_class_seat
 from booking.services.tenants import set_extension
 from tests.booking.booking_setup import PARIS, next_weekday, open_salon, paris
 from tests.factories import (
+    PASSWORD,
     AppointmentFactory,
     ClassSessionFactory,
     ClassTypeFactory,
@@ -28,6 +29,7 @@ from tests.factories import (
     UserFactory,
     WorkingHoursFactory,
 )
+from tests.fixtures.site import sign_in_on_site
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +54,7 @@ def signed_in(client, business):
     """A client of the business with a login, signed in on Django's test client."""
     user = UserFactory(email="claire@example.com")
     claire = ClientFactory(business=business, user=user, email=user.email, first_name="Claire")
-    client.force_login(user)
+    sign_in_on_site(client, user, business)
     return claire
 
 
@@ -452,11 +454,26 @@ def test_a_signed_in_client_confirms_directly(client, salon, with_login, signed_
     assert appointment.booked_by == signed_in.user
 
 
-def test_a_person_signed_in_at_another_business_becomes_a_client_here_by_booking(
+def test_a_sign_in_at_another_business_site_does_not_book_here(
         client, salon, with_login, other_business):
     user = UserFactory(email="olga@example.com", full_name="Olga Shevchenko")
     ClientFactory(business=other_business, user=user, email=user.email)
-    client.force_login(user)
+    sign_in_on_site(client, user, other_business)
+    url = confirm_url(salon.business, salon.cut, paris(next_weekday(1), 10))
+
+    response = client.post(url, {})
+
+    assert response.status_code == 302
+    assert reverse("booking:site-login", args=[salon.business.slug]) in response["Location"]
+    assert not Appointment.objects.for_business(salon.business).exists()
+
+
+def test_a_person_with_a_login_elsewhere_becomes_a_client_here_by_signing_in(
+        client, salon, with_login, other_business):
+    user = UserFactory(email="olga@example.com", full_name="Olga Shevchenko")
+    ClientFactory(business=other_business, user=user, email=user.email)
+    client.post(reverse("booking:site-login", args=[salon.business.slug]),
+                {"email": "olga@example.com", "password": PASSWORD})
 
     client.post(confirm_url(salon.business, salon.cut, paris(next_weekday(1), 10)), {})
 

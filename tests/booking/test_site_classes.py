@@ -14,6 +14,7 @@ from booking.services.appointments import (
 )
 from booking.services.tenants import set_extension
 from tests.factories import ClassSessionFactory, ClassTypeFactory, ClientFactory, UserFactory
+from tests.fixtures.site import sign_in_on_site
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def with_login(business):
 def signed_in(client, business):
     user = UserFactory(email="claire@example.com")
     claire = ClientFactory(business=business, user=user, email=user.email)
-    client.force_login(user)
+    sign_in_on_site(client, user, business)
     return claire
 
 

@@ -1,0 +1,89 @@
+"""Sign-in throttling: per account and per address, on the back office and the booking site."""
+
+import pytest
+from django.urls import reverse
+
+from booking.models import Extension
+from booking.services.tenants import set_extension
+from tests.factories import PASSWORD, ClientFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOCKED = "Too many failed sign-in attempts."
+
+
+def back_office_sign_in(browser, email, password, ip="203.0.113.7"):
+    return browser.post(reverse("accounts:login"), {"username": email, "password": password},
+                        REMOTE_ADDR=ip)
+
+
+@pytest.fixture
+def tight_limits(settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    settings.LOGIN_FAILURES_PER_IP = 5
+    return settings
+
+
+def test_an_account_is_locked_after_repeated_failures_even_with_the_right_password(
+        client, tight_limits):
+    user = UserFactory()
+    for _attempt in range(3):
+        back_office_sign_in(client, user.email, "wrong-password")
+
+    response = back_office_sign_in(client, user.email, PASSWORD)
+
+    assert response.status_code == 200
+    assert LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_names_the_minutes_left(client, tight_limits):
+    tight_limits.LOGIN_FAILURE_WINDOW_SECONDS = 600
+    user = UserFactory()
+    for _attempt in range(3):
+        back_office_sign_in(client, user.email, "wrong-password")
+
+    response = back_office_sign_in(client, user.email, "wrong-password")
+
+    assert "Try again in 10 minutes." in response.content.decode()
+
+
+def test_failures_below_the_limit_are_forgotten_after_a_successful_sign_in(client, tight_limits):
+    user = UserFactory()
+    for _attempt in range(2):
+        back_office_sign_in(client, user.email, "wrong-password")
+    assert back_office_sign_in(client, user.email, PASSWORD).status_code == 302
+    client.logout()
+
+    for _attempt in range(2):
+        back_office_sign_in(client, user.email, "wrong-password")
+
+    assert back_office_sign_in(client, user.email, PASSWORD).status_code == 302
+
+
+def test_an_address_guessing_many_accounts_is_locked_out(client, tight_limits):
+    victims = [UserFactory() for _ in range(5)]
+    for victim in victims:
+        back_office_sign_in(client, victim.email, "wrong-password")
+    bystander = UserFactory()
+
+    from_guesser = back_office_sign_in(client, bystander.email, PASSWORD)
+    from_elsewhere = back_office_sign_in(client, bystander.email, PASSWORD, ip="198.51.100.4")
+
+    assert LOCKED in from_guesser.content.decode()
+    assert from_elsewhere.status_code == 302
+
+
+def test_the_booking_site_login_shares_the_account_lockout(client, business, tight_limits):
+    set_extension(business=business, extension=Extension.CLIENT_LOGIN, enabled=True)
+    user = UserFactory()
+    ClientFactory(business=business, user=user, email=user.email)
+    for _attempt in range(3):
+        back_office_sign_in(client, user.email, "wrong-password")
+
+    response = client.post(reverse("booking:site-login", args=[business.slug]),
+                           {"email": user.email, "password": PASSWORD},
+                           REMOTE_ADDR="198.51.100.9")
+
+    assert LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
