@@ -262,6 +262,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "InvoiceStateEnum": "checkout.models.InvoiceState",
         "AppointmentStateEnum": "booking.models.AppointmentState",

@@ -94,6 +94,8 @@ def idempotent(view_method):
         )
         return response
 
+    # The schema hook (core/schema.py) documents the header on the operations marked so.
+    wrapper.accepts_idempotency_key = True
     return wrapper
 
 
