@@ -1,0 +1,116 @@
+"""What a report is, for its page and its exports alike.
+
+A report names its filter form, the rows it lists (a queryset of dicts, in the
+order of its pages and of its exports), and its columns: a header (translated when
+the export starts, in the reader's language) and a kind, so that the .xlsx gets
+dates as dates and numbers as numbers. The definitions are in reports/definitions.py.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from booking.models import Business, Role
+from reports.exporters import TEXT, Column
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    key: str
+    header: str  # lazy; may name the business's %(currency)s
+    kind: str = TEXT
+    labels: Mapping | None = None  # code -> lazy label
+
+    def for_export(self, business: Business) -> Column:
+        """The column in the active language."""
+        labels = ({code: str(label) for code, label in self.labels.items()}
+                  if self.labels is not None else None)
+        return Column(header=str(self.header) % {"currency": business.currency},
+                      kind=self.kind, labels=labels)
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    description: str
+    filter_form: type["ReportFilterForm"]
+    columns: tuple[ReportColumn, ...]
+    # rows(business=..., filters=cleaned_data) -> the rows, in page and export order.
+    rows: Callable[..., QuerySet]
+    # The ordering of `rows`, as keyset pagination walks it; the last name is unique.
+    ordering: tuple[str, ...]
+    table_template: str
+    # Extra fields that the page (not the export) shows or links with.
+    page_fields: tuple[str, ...] = ()
+    # totals(business=..., filters=...) -> dict for the page's summary, or None.
+    totals: Callable[..., dict] | None = None
+    role: Role = Role.MANAGER
+    available: Callable[[Business], bool] = field(default=lambda business: True)
+    # default_filters(business) -> the filter a page opens with (raw form values).
+    default_filters: Callable[[Business], dict] | None = None
+    # A template shown above the filters (buttons such as "Add points").
+    actions_template: str = ""
+
+    def export_columns(self, business: Business) -> list[Column]:
+        return [column.for_export(business) for column in self.columns]
+
+    def export_rows(self, *, business: Business, filters: dict) -> QuerySet:
+        return self.rows(business=business, filters=filters).values_list(
+            *(column.key for column in self.columns))
+
+    def page_rows(self, *, business: Business, filters: dict) -> QuerySet:
+        keys = dict.fromkeys([*(column.key for column in self.columns), *self.page_fields,
+                              *(name.lstrip("-") for name in self.ordering)])
+        return self.rows(business=business, filters=filters).values(*keys)
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReportFilterForm(forms.Form):
+    """A report's filters, bound to one business (choices are its own rows)."""
+
+    def __init__(self, data=None, *, business: Business, **kwargs):
+        super().__init__(data, **kwargs)
+        self.business = business
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def raw(self) -> dict[str, str]:
+        """The submitted values, to run the same filter again later (in a worker)."""
+        return {name: str(self.data.get(name, "")) for name in self.fields
+                if self.data.get(name, "") not in ("", None)}
+
+    def summary(self) -> dict[str, str]:
+        """The filter as the export log shows it: field name -> value, in no language."""
+        described = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, "", [], ()):
+                continue
+            described[name] = value.isoformat() if isinstance(value, date) else str(value)
+        return described
+
+
+def summary_lines(report: Report, business: Business, summary: dict[str, str]
+                  ) -> list[tuple[str, str]]:
+    """(label, value) of a stored filter summary, labels in the active language."""
+    fields = report.filter_form(business=business).fields
+    lines = []
+    for name, value in summary.items():
+        form_field = fields.get(name)
+        label = str(form_field.label) if form_field is not None else name
+        if isinstance(form_field, forms.ChoiceField) and not isinstance(
+                form_field, forms.ModelChoiceField):
+            value = str(dict(form_field.choices).get(value, value))
+        lines.append((label, value))
+    return lines

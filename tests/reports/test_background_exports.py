@@ -1,0 +1,168 @@
+"""Large exports run in a real Celery worker: progress in the job's row, a file in a
+private folder, a download link only for the user who asked, removal after its time."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import Role
+from config.celery import app as celery_app
+from reports import services, tasks
+from reports.models import ExportAudit, ExportJob, ExportState
+from tests.factories import ClientFactory, ExportJobFactory
+from tests.fixtures.worker import wait_until
+from tests.reports.conftest import report_url, xlsx_sheets
+
+
+def job_url(business, job, download: bool = False) -> str:
+    name = "reports:export-download" if download else "reports:export-job"
+    return reverse(name, args=[business.slug, job.pk])
+
+
+@pytest.fixture
+def export_dir(tmp_path, settings):
+    settings.REPORTS_EXPORT_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def worker_env(export_dir):
+    # The worker writes where this test reads, and puts at most 3 rows on a sheet.
+    return {"REPORTS_EXPORT_DIR": str(export_dir), "REPORTS_XLSX_MAX_ROWS": "3"}
+
+
+def finished_job(business, export_dir, *, user, content=b"data", expires_in=timedelta(hours=1)):
+    job = ExportJobFactory(business=business, requested_by=user)
+    job.file_name = f"{business.pk}/{job.pk}.csv"
+    (export_dir / str(business.pk)).mkdir(parents=True, exist_ok=True)
+    services.export_path(job).write_bytes(content)
+    ExportJob.objects.filter(pk=job.pk).update(
+        state=ExportState.DONE, file_name=job.file_name, download_name="clients.csv",
+        rows_done=1, rows_total=1, finished_at=timezone.now(),
+        expires_at=timezone.now() + expires_in)
+    job.refresh_from_db()
+    return job
+
+
+@pytest.mark.celery
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_large_export_is_written_by_a_worker_and_downloaded_from_the_page(
+        celery_worker_process, client, business, member_of, export_dir, settings):
+    # Given 5 clients and a threshold of 2 rows for streaming
+    settings.REPORTS_STREAM_MAX_ROWS = 2
+    for n in range(5):
+        ClientFactory(business=business, first_name=f"Client {n}", last_name=f"N{n}")
+    manager = member_of(business, Role.MANAGER).user
+    client.force_login(manager)
+
+    # When the manager exports to Excel
+    client.post(report_url(business, "clients", "-export"), {"format": "xlsx"})
+
+    # Then a worker writes it, the job's partial shows the link, and it downloads
+    job = ExportJob.objects.for_business(business).get()
+    wait_until(lambda: ExportJob.objects.get(pk=job.pk).state in ("done", "failed"),
+               timeout=60, message=celery_worker_process.log())
+    job.refresh_from_db()
+    assert job.state == ExportState.DONE, celery_worker_process.log()
+    assert (job.rows_done, job.rows_total) == (5, 5)
+    assert job.expires_at > timezone.now() + timedelta(hours=23)
+    partial = client.get(job_url(business, job), HTTP_HX_REQUEST="true").content.decode()
+    assert job_url(business, job, download=True) in partial
+    assert "hx-trigger" not in partial
+    download = client.get(job_url(business, job, download=True))
+    sheets = xlsx_sheets(b"".join(download.streaming_content))
+    assert list(sheets) == ["Clients", "Clients (2)", "Clients (3)"]
+    assert [row[0] for rows in sheets.values() for row in rows[1:]] == [
+        "N0", "N1", "N2", "N3", "N4"]
+    assert download["Content-Disposition"].startswith('attachment; filename="atelier-test-')
+    assert services.export_path(job).parent == export_dir / str(business.pk)
+    entry = ExportAudit.objects.for_business(business).get()
+    assert (entry.user, entry.row_count, entry.background, entry.job_id) == (
+        manager, 5, True, job.pk)
+
+
+@pytest.mark.django_db
+def test_running_a_job_twice_writes_it_once(business, owner, export_dir):
+    ClientFactory(business=business)
+    job = ExportJobFactory(business=business, requested_by=owner, rows_total=1)
+
+    services.run_export_job(job_pk=job.pk)
+    first = ExportJob.objects.get(pk=job.pk)
+    again = services.run_export_job(job_pk=job.pk)
+
+    assert first.state == ExportState.DONE
+    assert again is None
+    assert ExportJob.objects.get(pk=job.pk).file_name == first.file_name
+    assert ExportAudit.objects.count() == 1
+    assert len(list(export_dir.glob("*/*"))) == 1
+
+
+@pytest.mark.django_db
+def test_a_job_whose_filter_no_longer_holds_fails_and_leaves_no_file(business, owner,
+                                                                     export_dir):
+    job = ExportJobFactory(business=business, requested_by=owner,
+                           filters={"date_from": "not a date"})
+
+    services.run_export_job(job_pk=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == ExportState.FAILED
+    assert list(export_dir.glob("*/*")) == []
+    assert not ExportAudit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_download_link_cannot_be_fetched_by_another_business_or_a_colleague(
+        client, business, other_business, member_of, export_dir):
+    mine = member_of(business, Role.MANAGER).user
+    job = finished_job(business, export_dir, user=mine)
+    their_owner = member_of(other_business, Role.OWNER).user
+    colleague = member_of(business, Role.OWNER).user
+    url = job_url(business, job, download=True)
+    their_url = reverse("reports:export-download", args=[other_business.slug, job.pk])
+
+    client.force_login(their_owner)
+    outsider, outsider_own_slug = client.get(url), client.get(their_url)
+    client.force_login(colleague)
+    by_colleague = client.get(url)
+    client.force_login(mine)
+    by_requester = client.get(url)
+
+    assert outsider.status_code == 404
+    assert outsider_own_slug.status_code == 404
+    assert by_colleague.status_code == 404
+    assert by_requester.status_code == 200
+    assert b"".join(by_requester.streaming_content) == b"data"
+
+
+@pytest.mark.django_db
+def test_the_cleanup_removes_expired_files_and_leftovers_and_keeps_the_rest(
+        client, business, member_of, export_dir):
+    user = member_of(business, Role.MANAGER).user
+    old = finished_job(business, export_dir, user=user, expires_in=-timedelta(minutes=1))
+    fresh = finished_job(business, export_dir, user=user)
+    leftover = export_dir / str(business.pk) / "crashed.part"
+    leftover.write_bytes(b"half")
+    hour_ago = (timezone.now() - timedelta(hours=1)).timestamp()
+    os.utime(leftover, (hour_ago, hour_ago))
+
+    removed = services.purge_expired_exports()
+
+    old.refresh_from_db()
+    assert removed == 2
+    assert old.state == ExportState.EXPIRED
+    assert not leftover.exists()
+    assert services.export_path(fresh).exists()
+    client.force_login(user)
+    assert client.get(job_url(business, old, download=True)).status_code == 404
+    assert "no longer available" in client.get(job_url(business, old)).content.decode()
+
+
+def test_the_cleanup_runs_from_beat():
+    entry = celery_app.conf.beat_schedule["purge-expired-exports"]
+
+    assert entry["task"] == tasks.purge_expired_exports_task.name
