@@ -1,0 +1,131 @@
+"""Points entries posted per second through the ledger service, by 8 concurrent writers.
+
+A business with 10,000 clients. Each writer is a process with its own connection and
+posts adjustments through `loyalty.services.post_entry`, each in its own transaction
+(account lock, balance check, entry insert with the PostgreSQL chain trigger, account
+update).
+Figures:
+- spread_per_s: 8 writers, each entry on a random client of the 10,000;
+- hot_per_s: 8 writers on one single client (they queue on its account lock);
+- naive_per_s: the baseline, 8 writers on random clients that read the balance and
+  write the entry and the balance with the same ORM, without lock, checks or triggers
+  (wrong under concurrency: it is what safety is measured against);
+- safety_cost: naive_per_s / spread_per_s (target: within 2x);
+- bytes_per_entry: the entries table on disk, indexes included, per entry.
+"""
+
+import json
+import multiprocessing
+import random
+import time
+
+from _setup import setup_django
+
+setup_django()
+
+from django.db import connection, connections, transaction  # noqa: E402
+
+from booking.models import Business, Client  # noqa: E402
+from loyalty import services  # noqa: E402
+from loyalty.models import EntryKind, PointsAccount, PointsEntry  # noqa: E402
+
+CLIENTS, WRITERS, SECONDS = 10_000, 8, 8.0
+
+
+def make_business() -> tuple[Business, list[int]]:
+    business = Business.objects.create(
+        name="Bench ledger", slug=f"bench-ledger-{int(time.time() * 1000)}",
+        contact_email="bench@example.com", loyalty_enabled=False)
+    Client.objects.bulk_create(Client(business=business, first_name=f"Client {n}")
+                               for n in range(CLIENTS))
+    client_ids = list(Client.objects.for_business(business).values_list("pk", flat=True))
+    PointsAccount.objects.bulk_create(PointsAccount(business=business, client_id=client_id)
+                                      for client_id in client_ids)
+    return business, client_ids
+
+
+def safe_writer(business_id, client_ids, seed, deadline, counter):
+    connections.close_all()
+    business = Business.objects.get(pk=business_id)
+    clients = {pk: Client(pk=pk, business_id=business_id) for pk in client_ids}
+    rng = random.Random(seed)
+    posted = 0
+    while time.monotonic() < deadline:
+        services.post_entry(business=business, client=clients[rng.choice(client_ids)],
+                            kind=EntryKind.ADJUST, points=rng.randint(1, 9),
+                            description="bench")
+        posted += 1
+    counter.put(posted)
+
+
+def naive_writer(business_id, client_ids, seed, deadline, counter):
+    connections.close_all()
+    rng = random.Random(seed)
+    posted = 0
+    while time.monotonic() < deadline:
+        client_id = rng.choice(client_ids)
+        points = rng.randint(1, 9)
+        with transaction.atomic():
+            account = PointsAccount.objects.get(business_id=business_id, client_id=client_id)
+            balance = account.balance + points
+            PointsEntry(business_id=business_id, account=account, client_id=client_id,
+                        kind=EntryKind.ADJUST, points=points, balance_after=balance,
+                        description="bench").save(force_insert=True)
+            PointsAccount.objects.filter(pk=account.pk).update(balance=balance)
+        posted += 1
+    counter.put(posted)
+
+
+def run(target, business_id, client_ids) -> float:
+    connections.close_all()
+    counter = multiprocessing.Queue()
+    start = time.monotonic()
+    deadline = start + SECONDS
+    workers = [multiprocessing.Process(target=target,
+                                       args=(business_id, client_ids, seed, deadline, counter))
+               for seed in range(WRITERS)]
+    for worker in workers:
+        worker.start()
+    total = sum(counter.get() for _ in workers)
+    for worker in workers:
+        worker.join()
+    return total / (time.monotonic() - start)
+
+
+def set_triggers(enabled: bool) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE loyalty_pointsentry "
+                       f"{'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+
+
+def main() -> None:
+    multiprocessing.set_start_method("fork")
+    business, client_ids = make_business()
+    spread = run(safe_writer, business.pk, client_ids)
+    hot = run(safe_writer, business.pk, client_ids[:1])
+
+    naive_business, naive_clients = make_business()
+    set_triggers(False)
+    try:
+        naive = run(naive_writer, naive_business.pk, naive_clients)
+    finally:
+        set_triggers(True)
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE loyalty_pointsentry")
+        cursor.execute("SELECT pg_total_relation_size('loyalty_pointsentry')")
+        size = cursor.fetchone()[0]
+    entries = PointsEntry.objects.count()
+    figures = {"spread_per_s": round(spread), "hot_per_s": round(hot),
+               "naive_per_s": round(naive), "safety_cost": round(naive / spread, 2),
+               "bytes_per_entry": round(size / entries), "entries_on_disk": entries}
+    targets = {"spread_per_s": ">= 1000", "hot_per_s": ">= 300", "safety_cost": "<= 2",
+               "bytes_per_entry": "< 600"}
+    print(f"writers {WRITERS}, {SECONDS:.0f} s each run, {CLIENTS} clients")
+    for name, value in figures.items():
+        print(f"{name:>16}: {value}")
+    print("BENCH " + json.dumps({"name": "ledger", "figures": figures, "targets": targets}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""The loyalty program of a business, its points ledger and the crediting marks.
+
+The ledger holds its invariants in the database: an entry's balance is never
+negative, a source is credited (or reversed) at most once, an entry is never
+zero, and on PostgreSQL a trigger refuses any UPDATE or DELETE of an entry and
+any entry whose balance does not follow from the previous one (migration 0002).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import Appointment, ClassType, Client, Service
+from booking.models.catalog import MONEY
+from core.tenancy import TenantModel
+from loyalty import rules
+
+MAX_CREDITING_DELAY_HOURS = 72
+MAX_POINTS = 1_000_000
+
+
+class SpendScope(models.TextChoices):
+    ALL = rules.SPEND_ALL, _("Everything")
+    SERVICES = rules.SPEND_SERVICES, _("Services only")
+    PRODUCTS = rules.SPEND_PRODUCTS, _("Products only")
+
+
+class Program(TenantModel):
+    """One per business; whether it is on is the business's Loyalty extension. Rules
+    apply to what is earned after they change: credited entries keep their points."""
+
+    # When Loyalty was last switched on: appointments that ended before it earn nothing.
+    enabled_at = models.DateTimeField(null=True, blank=True)
+    crediting_delay_hours = models.PositiveSmallIntegerField(
+        _("crediting delay (hours)"), default=3,
+        validators=[MaxValueValidator(MAX_CREDITING_DELAY_HOURS)],
+        help_text=_("Points are credited this many hours after the appointment ends."))
+    members_earn = models.BooleanField(_("clients with an active membership earn points"),
+                                       default=False)
+    expiry_months = models.PositiveSmallIntegerField(
+        _("points expire after (months)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Leave empty for points that never expire."))
+    expiry_notice_days = models.PositiveSmallIntegerField(
+        _("warn clients this many days before points expire"), default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)])
+    points_per_booking = models.PositiveIntegerField(
+        _("points per attended booking"), default=0, validators=[MaxValueValidator(MAX_POINTS)])
+    spend_points = models.PositiveIntegerField(
+        _("points"), default=0, validators=[MaxValueValidator(MAX_POINTS)])
+    spend_amount = models.DecimalField(
+        _("for every"), **MONEY, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))])
+    spend_scope = models.CharField(_("spent on"), max_length=10, choices=SpendScope.choices,
+                                   default=SpendScope.ALL)
+    points_per_service_line = models.PositiveIntegerField(
+        _("points per paid service"), default=0, validators=[MaxValueValidator(MAX_POINTS)])
+    points_per_product_unit = models.PositiveIntegerField(
+        _("points per paid product unit"), default=0,
+        validators=[MaxValueValidator(MAX_POINTS)])
+    points_per_invoice = models.PositiveIntegerField(
+        _("points per paid invoice"), default=0, validators=[MaxValueValidator(MAX_POINTS)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("loyalty program")
+        verbose_name_plural = _("loyalty programs")
+        constraints = [
+            models.UniqueConstraint(fields=["business"], name="loyalty_one_program_per_business"),
+            models.CheckConstraint(condition=Q(crediting_delay_hours__lte=MAX_CREDITING_DELAY_HOURS),
+                                   name="loyalty_program_delay_range"),
+            models.CheckConstraint(condition=Q(spend_amount__isnull=True) | Q(spend_amount__gt=0),
+                                   name="loyalty_program_spend_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Loyalty program"))
+
+    @property
+    def earning_rules(self) -> rules.EarningRules:
+        return rules.EarningRules(
+            per_booking=self.points_per_booking, spend_points=self.spend_points,
+            spend_amount=self.spend_amount, spend_scope=self.spend_scope,
+            per_service_line=self.points_per_service_line,
+            per_product_unit=self.points_per_product_unit, per_invoice=self.points_per_invoice)
+
+
+class CatalogPoints(TenantModel):
+    """The "Loyalty" tab of a service or a class type: points per attended appointment."""
+
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+")
+    class_type = models.ForeignKey(ClassType, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    is_enabled = models.BooleanField(_("earns loyalty points"), default=False)
+    points = models.PositiveIntegerField(_("points"), default=0,
+                                         validators=[MaxValueValidator(MAX_POINTS)])
+
+    class Meta:
+        verbose_name = _("points for a service or class")
+        verbose_name_plural = _("points for services and classes")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(service__isnull=False) & Q(class_type__isnull=True))
+                | (Q(service__isnull=True) & Q(class_type__isnull=False)),
+                name="loyalty_catalog_points_service_xor_class"),
+            models.UniqueConstraint(fields=["business", "service"],
+                                    condition=Q(service__isnull=False),
+                                    name="loyalty_catalog_points_one_per_service"),
+            models.UniqueConstraint(fields=["business", "class_type"],
+                                    condition=Q(class_type__isnull=False),
+                                    name="loyalty_catalog_points_one_per_class"),
+        ]
+
+    @property
+    def effective_points(self) -> int:
+        return self.points if self.is_enabled else 0
+
+
+class PointsAccount(TenantModel):
+    """A client's balance: the cached sum of their entries, locked by every posting."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    balance = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Points that expired up to here have been taken off; the expiry sweep looks later.
+    expiry_checked_at = models.DateTimeField(null=True, blank=True)
+    # Points expiring up to here have been announced to the client.
+    expiry_warned_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("points account")
+        verbose_name_plural = _("points accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "client"],
+                                    name="loyalty_one_account_per_client"),
+            models.CheckConstraint(condition=Q(balance__gte=0),
+                                   name="loyalty_account_balance_not_negative"),
+        ]
+
+
+class EntryKind(models.TextChoices):
+    EARN = "earn", _("Earned")
+    REDEEM = "redeem", _("Redeemed")
+    ADJUST = "adjust", _("Adjusted")
+    REWARD = "reward", _("Reward")
+    EXPIRE = "expire", _("Expired")
+    REVERSE = "reverse", _("Reversed")
+
+
+class PointsEntry(TenantModel):
+    """One immutable change of a balance. `source` names what caused it
+    ("appointment:12", "invoice:7", "refund:3", "entry:41"...) and is unique per kind,
+    so that a second credit or reversal of the same thing fails in the database."""
+
+    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
+    points = models.IntegerField(_("points"))
+    balance_after = models.IntegerField(_("balance after"))
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    description = models.CharField(_("description"), max_length=200)
+    note = models.CharField(_("staff note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    # When the points of a positive entry expire (None: never).
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(points=0), name="loyalty_entry_not_zero"),
+            models.CheckConstraint(condition=Q(balance_after__gte=0),
+                                   name="loyalty_entry_balance_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["earn"]) | Q(points__gt=0),
+                name="loyalty_entry_earn_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["redeem", "expire", "reward"]) | Q(points__lt=0),
+                name="loyalty_entry_debit_negative"),
+            models.CheckConstraint(condition=~Q(kind="reverse") | Q(reverses__isnull=False),
+                                   name="loyalty_entry_reversal_names_entry"),
+            models.UniqueConstraint(fields=["business", "kind", "source"],
+                                    condition=~Q(source=""),
+                                    name="loyalty_entry_source_once"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "id"], name="loyalty_entry_account_idx"),
+            models.Index(fields=["business", "created_at", "id"],
+                         name="loyalty_entry_report_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points:+d} {self.description}"
+
+    def save(self, *args, **kwargs):
+        # History is written once: the database refuses updates too (PostgreSQL trigger).
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Points entries are immutable.")
+        super().save(*args, **kwargs)
+
+
+class CreditOutcome(models.TextChoices):
+    CREDITED = "credited", _("Credited")
+    NOTHING = "nothing", _("Nothing to credit")
+
+
+class AppointmentCredit(TenantModel):
+    """The crediting job's mark on an appointment it has handled, whatever the outcome,
+    so that it is handled once; `entry` is the earn entry when points were credited."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=10, choices=CreditOutcome.choices)
+    reason = models.CharField(max_length=40, blank=True)
+    entry = models.ForeignKey(PointsEntry, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    processed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("appointment credit")
+        verbose_name_plural = _("appointment credits")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "appointment"],
+                                    name="loyalty_appointment_handled_once"),
+        ]

@@ -1,0 +1,22 @@
+"""Loyalty's subscriptions to booking's and checkout's events (connected in apps.py).
+They run inside the sender's transaction: points move with the payment, the refund or
+the cancellation, or not at all."""
+
+from loyalty import services
+
+
+def on_invoice_paid(*, invoice, **_kwargs) -> None:
+    services.credit_invoice(invoice=invoice)
+
+
+def on_invoice_refunded(*, invoice, refund, **_kwargs) -> None:
+    services.reverse_for_refund(invoice=invoice, refund=refund)
+
+
+def on_appointment_state_changed(*, appointment, to_state, **_kwargs) -> None:
+    services.on_appointment_state_changed(appointment=appointment, to_state=to_state)
+
+
+def on_extension_switched(*, business, extension, enabled, **_kwargs) -> None:
+    if extension == "loyalty":
+        services.on_loyalty_switched(business=business, enabled=enabled)

@@ -1,0 +1,261 @@
+"""Reads of loyalty used by pages, the API, checkout and the booking site; every one
+takes the business."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from booking.models import Appointment, AppointmentState, Business, Client
+from loyalty import rules
+from loyalty.hooks import next_reward
+from loyalty.models import (
+    AppointmentCredit,
+    CatalogPoints,
+    EntryKind,
+    PointsAccount,
+    PointsEntry,
+    Program,
+)
+
+CREDITS = (EntryKind.EARN, EntryKind.ADJUST)
+
+
+def program_of(business: Business) -> Program:
+    """The business's program; an unsaved one with the defaults (off) if never set."""
+    return Program.objects.for_business(business).first() or Program(business=business)
+
+
+def program_enabled(business: Business) -> bool:
+    return business.loyalty_enabled
+
+
+def balance_of(*, business: Business, client: Client) -> int:
+    return (PointsAccount.objects.for_business(business).filter(client=client)
+            .values_list("balance", flat=True).first() or 0)
+
+
+def history(*, business: Business, client: Client) -> QuerySet[PointsEntry]:
+    return (PointsEntry.objects.for_business(business).filter(client=client)
+            .select_related("created_by").order_by("-created_at", "-pk"))
+
+
+def catalog_points(*, business: Business, service=None, class_type=None) -> CatalogPoints:
+    lookup = {"service": service} if service is not None else {"class_type": class_type}
+    return (CatalogPoints.objects.for_business(business).filter(**lookup).first()
+            or CatalogPoints(business=business, **lookup))
+
+
+def points_for_item(*, business: Business, program: Program, service=None,
+                    class_type=None) -> int:
+    """What one attended appointment of `service` (or a seat in `class_type`) earns."""
+    item = catalog_points(business=business, service=service, class_type=class_type)
+    return rules.appointment_points(item_points=item.effective_points,
+                                    rules=program.earning_rules)
+
+
+def catalog_points_map(business: Business) -> tuple[dict[int, int], dict[int, int]]:
+    """Points per service id and per class type id, for those whose tab is on."""
+    services, classes = {}, {}
+    for row in CatalogPoints.objects.for_business(business).filter(is_enabled=True):
+        if row.service_id:
+            services[row.service_id] = row.points
+        else:
+            classes[row.class_type_id] = row.points
+    return services, classes
+
+
+def appointment_earns(appointment: Appointment) -> bool:
+    """A booking that used a code earns only if the code says so (SPEC 3.4)."""
+    return not appointment.discount_code or appointment.code_earns_points
+
+
+# --- pending points -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PendingCredit:
+    appointment: Appointment
+    points: int
+    credit_at: datetime
+
+
+def _pending_rows(business: Business, program: Program, *, client: Client | None,
+                  now: datetime) -> list[PendingCredit]:
+    delay = timedelta(hours=program.crediting_delay_hours)
+    handled = AppointmentCredit.objects.filter(appointment=OuterRef("pk"))
+    upcoming = (Appointment.objects.for_business(business)
+                .filter(state__in=[AppointmentState.BOOKED, AppointmentState.COMPLETED],
+                        ends_at__gt=now - delay - timedelta(days=1))
+                .exclude(Exists(handled))
+                .select_related("service", "class_session__class_type")
+                .order_by("ends_at", "pk"))
+    if client is not None:
+        upcoming = upcoming.filter(client=client)
+    service_points, class_points = catalog_points_map(business)
+    result = []
+    for appointment in upcoming:
+        if not appointment_earns(appointment):
+            continue
+        if appointment.class_session_id:
+            item_points = class_points.get(appointment.class_session.class_type_id, 0)
+        else:
+            item_points = service_points.get(appointment.service_id, 0)
+        points = rules.appointment_points(item_points=item_points,
+                                          rules=program.earning_rules)
+        if points > 0:
+            result.append(PendingCredit(appointment, points,
+                                        max(appointment.ends_at + delay, now)))
+    return result
+
+
+def pending(*, business: Business, client: Client, now: datetime | None = None
+            ) -> list[PendingCredit]:
+    """Booked appointments not yet credited, with the points they will earn under
+    today's rules and when. Pending points are not spendable."""
+    if not business.loyalty_enabled:
+        return []
+    return _pending_rows(business, program_of(business), client=client,
+                         now=now or timezone.now())
+
+
+def pending_in_business(*, business: Business, program: Program,
+                        now: datetime | None = None) -> dict[str, int]:
+    """How many clients have pending points, and how many, under `program`'s rules
+    (saved or not): what a rule change would touch."""
+    rows = _pending_rows(business, program, client=None, now=now or timezone.now())
+    return {"clients": len({row.appointment.client_id for row in rows}),
+            "points": sum(row.points for row in rows)}
+
+
+# --- expiry -------------------------------------------------------------------------------
+
+def lots_and_spent(*, business: Business, client: Client) -> tuple[list[rules.Lot], int]:
+    """The client's credit lots (net of their reversals) and everything spent since
+    (debits net of theirs), for the expiry arithmetic of rules.py."""
+    entries = list(PointsEntry.objects.for_business(business).filter(client=client)
+                   .values_list("pk", "kind", "points", "reverses_id", "expires_at"))
+    reversed_by = {}
+    for _pk, kind, points, reverses_id, _expires in entries:
+        if kind == EntryKind.REVERSE:
+            reversed_by[reverses_id] = reversed_by.get(reverses_id, 0) + points
+    lots, spent = [], 0
+    for pk, kind, points, _reverses_id, expires_at in entries:
+        if kind == EntryKind.REVERSE:
+            continue
+        net = points + reversed_by.get(pk, 0)
+        if points > 0:
+            if net > 0:
+                lots.append(rules.Lot(expires_at, net))
+        else:
+            spent += -min(net, 0)
+    return lots, spent
+
+
+def upcoming_expiries(*, business: Business, client: Client, now: datetime | None = None
+                      ) -> list[rules.Lot]:
+    lots, spent = lots_and_spent(business=business, client=client)
+    return rules.upcoming_expiries(lots, spent=spent, now=now or timezone.now())
+
+
+# --- summaries -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoyaltySummary:
+    enabled: bool
+    balance: int
+    pending: list[PendingCredit]
+    expiries: list[rules.Lot]
+
+    @property
+    def pending_points(self) -> int:
+        return sum(item.points for item in self.pending)
+
+
+def summary(*, business: Business, client: Client, now: datetime | None = None
+            ) -> LoyaltySummary:
+    now = now or timezone.now()
+    return LoyaltySummary(
+        enabled=program_enabled(business),
+        balance=balance_of(business=business, client=client),
+        pending=pending(business=business, client=client, now=now),
+        expiries=upcoming_expiries(business=business, client=client, now=now))
+
+
+def checkout_badge(*, business: Business, client: Client) -> str | None:
+    """Shown beside the selected client at checkout."""
+    if not program_enabled(business):
+        return None
+    balance = balance_of(business=business, client=client)
+    return ngettext("%(count)s point", "%(count)s points", balance) % {"count": balance}
+
+
+def booking_sentence(*, business: Business, client: Client | None, service=None,
+                     class_type=None) -> str:
+    """"This booking will earn you 3 points. After your appointment you will have 15
+    points." Empty when the program is off or the booking earns nothing."""
+    if not business.loyalty_enabled:
+        return ""
+    program = program_of(business)
+    points = points_for_item(business=business, program=program, service=service,
+                             class_type=class_type)
+    if points <= 0:
+        return ""
+    sentence = ngettext("This booking will earn you %(count)s point.",
+                        "This booking will earn you %(count)s points.", points) % {
+        "count": points}
+    if client is not None:
+        total = (balance_of(business=business, client=client)
+                 + sum(item.points for item in pending(business=business, client=client))
+                 + points)
+        sentence += " " + ngettext("After your appointment you will have %(count)s point.",
+                                   "After your appointment you will have %(count)s points.",
+                                   total) % {"count": total}
+        upcoming = next_reward(business=business, client=client, balance=total)
+        if upcoming is not None and upcoming.missing:
+            sentence += " " + ngettext(
+                "You need %(count)s more point for your next reward.",
+                "You need %(count)s more points for your next reward.",
+                upcoming.missing) % {"count": upcoming.missing}
+    return sentence
+
+
+def totals(entries: QuerySet[PointsEntry]) -> dict[str, int]:
+    """Earned, spent and expired points of `entries` (reversals counted with what they
+    reverse: a reversed credit is not earned)."""
+    sums = entries.aggregate(
+        earned=Sum("points", filter=Q(kind__in=CREDITS, points__gt=0)),
+        reversed_credits=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__lt=0)),
+        spent=Sum("points", filter=Q(kind__in=[EntryKind.REDEEM, EntryKind.REWARD])
+                  | Q(kind=EntryKind.ADJUST, points__lt=0)),
+        returned=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__gt=0)),
+        expired=Sum("points", filter=Q(kind=EntryKind.EXPIRE)))
+    return {
+        "earned": (sums["earned"] or 0) + (sums["reversed_credits"] or 0),
+        "spent": -((sums["spent"] or 0) + (sums["returned"] or 0)),
+        "expired": -(sums["expired"] or 0),
+    }
+
+
+def appointment_sentence(*, business: Business, appointment: Appointment) -> str | None:
+    """The booking confirmation email's line for a booked appointment, whose points are
+    already among the client's pending ones."""
+    if not business.loyalty_enabled or not appointment_earns(appointment):
+        return None
+    program = program_of(business)
+    points = points_for_item(
+        business=business, program=program, service=appointment.service,
+        class_type=appointment.class_session.class_type if appointment.class_session_id
+        else None)
+    if points <= 0:
+        return None
+    client = appointment.client
+    total = (balance_of(business=business, client=client)
+             + sum(item.points for item in pending(business=business, client=client)))
+    return " ".join([
+        ngettext("This booking will earn you %(count)s point.",
+                 "This booking will earn you %(count)s points.", points) % {"count": points},
+        ngettext("After your appointment you will have %(count)s point.",
+                 "After your appointment you will have %(count)s points.", total) % {
+            "count": total}])

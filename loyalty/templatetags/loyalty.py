@@ -1,0 +1,49 @@
+from django import template
+from django.utils import timezone, translation
+
+from core.dates import format_day, format_moment, local_day
+from loyalty import hooks, selectors
+
+register = template.Library()
+
+
+@register.filter
+def signed(points: int) -> str:
+    """+5 and \N{MINUS SIGN}3, as a statement shows them."""
+    return f"+{points}" if points > 0 else f"\N{MINUS SIGN}{abs(points)}"
+
+
+@register.filter
+def moment(value) -> str:
+    return format_moment(value, timezone.get_current_timezone_name(),
+                         translation.get_language())
+
+
+@register.filter
+def day(value) -> str:
+    return format_day(local_day(value, timezone.get_current_timezone_name()),
+                      translation.get_language())
+
+
+@register.simple_tag
+def booking_points(business, client, service=None, class_type=None) -> str:
+    """The booking confirmation's "This booking will earn you N points..." sentence."""
+    return selectors.booking_sentence(business=business, client=client, service=service,
+                                      class_type=class_type)
+
+
+@register.inclusion_tag("loyalty/_progress.html")
+def client_progress(business, client):
+    balance = selectors.balance_of(business=business, client=client)
+    return {"next_reward": hooks.next_reward(business=business, client=client,
+                                             balance=balance)}
+
+
+@register.inclusion_tag("loyalty/_client_history.html", takes_context=True)
+def client_loyalty(context, client):
+    request = context["request"]
+    business = request.business
+    return {"request": request, "client": client,
+            "summary": selectors.summary(business=business, client=client),
+            "entries": selectors.history(business=business, client=client)[:20],
+            "can_adjust": request.membership.can_manage, "csrf_token": context.get("csrf_token")}

@@ -1,0 +1,54 @@
+"""Browser journey of loyalty (issue 7), at phone width: a manager finds a client with the
+search popup of "Add points" and gives points with a reason; the client sees them on the
+booking site's Loyalty tab."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from booking.models import Extension, Role
+from booking.services.tenants import set_extension
+from tests.factories import PASSWORD, ClientFactory, StaffMembershipFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Page, email: str, path: str) -> None:
+    page.goto(path)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button").first.click()
+
+
+def test_a_manager_gives_points_and_the_client_sees_them(page: Page, business):
+    # Given a salon with Loyalty on, a manager, and a client with a booking-site account
+    set_extension(business=business, extension=Extension.LOYALTY, enabled=True)
+    manager = UserFactory(email="ines@example.com")
+    StaffMembershipFactory(business=business, user=manager, role=Role.MANAGER)
+    visitor = UserFactory(email="zoe@example.com")
+    ClientFactory(business=business, user=visitor, first_name="Zoé", last_name="Roux",
+                  email="zoe@example.com")
+
+    # When the manager opens "Add points" and searches for the client
+    sign_in(page, "ines@example.com", "/accounts/login/")
+    page.goto(f"/manage/{business.slug}/")
+    page.get_by_role("link", name="Add points").click()
+    page.get_by_label("Find a client").fill("Roux")
+    page.get_by_role("link", name="Zoé Roux").click()
+
+    # And gives 15 points, saying why
+    page.get_by_label("Points").fill("15")
+    page.get_by_label("Description").fill("Welcome to the club")
+    page.get_by_role("button", name="Save").click()
+
+    # Then the client page shows the balance and the entry
+    expect(page.locator(".balance")).to_contain_text("15 points")
+    expect(page.locator(".loyalty-history")).to_contain_text("Welcome to the club")
+
+    # When the client signs in on the booking site and opens Loyalty
+    page.context.clear_cookies()
+    sign_in(page, "zoe@example.com", f"/{business.slug}/login/")
+    page.get_by_role("link", name="Loyalty").click()
+
+    # Then they see their points and why they got them
+    expect(page.locator(".balance")).to_have_text("You have 15 points.")
+    expect(page.locator("main")).to_contain_text("Welcome to the club")

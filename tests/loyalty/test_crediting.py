@@ -1,0 +1,158 @@
+"""The crediting job: attended appointments earn once, after the delay; the rest not."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from booking.models import AppointmentState
+from booking.services import tenants as tenant_services
+from booking.services.appointments import cancel_appointment, set_appointment_state
+from loyalty import selectors, services
+from loyalty.models import AppointmentCredit, EntryKind, PointsEntry
+from tests.factories import ClientMembershipFactory
+from tests.loyalty.conftest import ended
+
+
+def balance(business, client):
+    return selectors.balance_of(business=business, client=client)
+
+
+def test_an_attended_appointment_earns_its_service_points_after_the_delay(business, fan, colour):
+    appointment = ended(business, fan, colour, hours_ago=4)
+    assert services.credit_due_appointments() == 1
+    entry = PointsEntry.objects.get(client=fan)
+    assert (entry.kind, entry.points, entry.source) == (EntryKind.EARN, 2,
+                                                       f"appointment:{appointment.pk}")
+    assert entry.description.startswith("2 points for Colour & cut on ")
+
+
+def test_an_appointment_still_inside_the_delay_waits_and_shows_as_pending(business, fan,
+                                                                          colour):
+    appointment = ended(business, fan, colour, hours_ago=1)
+    assert services.credit_due_appointments() == 0
+    [pending] = selectors.pending(business=business, client=fan)
+    assert (pending.appointment, pending.points) == (appointment, 2)
+    assert pending.credit_at == appointment.ends_at + timedelta(hours=3)
+    assert balance(business, fan) == 0
+
+
+def test_running_the_job_twice_credits_once(business, fan, colour):
+    ended(business, fan, colour)
+    services.credit_due_appointments()
+    assert services.credit_due_appointments() == 0
+    assert balance(business, fan) == 2
+
+
+def test_per_booking_points_add_to_the_service_points(business, fan, colour):
+    services.update_program(business=business, points_per_booking=1)
+    ended(business, fan, colour)
+    services.credit_due_appointments()
+    assert balance(business, fan) == 3
+
+
+@pytest.mark.parametrize("state", [AppointmentState.CANCELLED, AppointmentState.NO_SHOW])
+def test_cancelled_and_no_show_appointments_earn_nothing(business, fan, colour, state):
+    ended(business, fan, colour, state=state)
+    services.credit_due_appointments()
+    assert balance(business, fan) == 0
+
+
+def test_a_booking_that_used_a_coupon_earns_nothing(business, fan, colour):
+    ended(business, fan, colour, discount_code="SUMMER10", code_earns_points=False)
+    services.credit_due_appointments()
+    assert balance(business, fan) == 0
+    assert AppointmentCredit.objects.get().reason == "code"
+
+
+def test_a_booking_with_a_reward_that_still_earns_earns(business, fan, colour):
+    ended(business, fan, colour, discount_code="ABCDEF", code_earns_points=True)
+    services.credit_due_appointments()
+    assert balance(business, fan) == 2
+
+
+def test_a_member_earns_nothing_unless_members_earn(business, fan, colour):
+    today = timezone.localdate()
+    ClientMembershipFactory(business=business, client=fan, starts_on=today - timedelta(days=5),
+                            ends_on=today + timedelta(days=5))
+    ended(business, fan, colour)
+    services.credit_due_appointments()
+    assert balance(business, fan) == 0
+    services.update_program(business=business, members_earn=True)
+    ended(business, fan, colour, hours_ago=5)
+    services.credit_due_appointments()
+    assert balance(business, fan) == 2
+
+
+def test_nothing_is_earned_while_the_program_is_off(business, fan, colour):
+    from booking.models import Extension
+    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
+    ended(business, fan, colour)
+    services.credit_due_appointments()
+    assert balance(business, fan) == 0
+
+
+def test_an_appointment_that_ended_before_the_program_came_on_earns_nothing(business, fan,
+                                                                           colour):
+    from booking.models import Extension
+    ended(business, fan, colour, hours_ago=6)
+    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
+    business.refresh_from_db()
+    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=True)
+    services.credit_due_appointments()
+    assert balance(business, fan) == 0
+
+
+def test_cancelling_a_credited_appointment_takes_its_points_back_once(business, fan, colour,
+                                                                      staff):
+    appointment = ended(business, fan, colour)
+    services.credit_due_appointments()
+    cancel_appointment(business=business, appointment=appointment, by=staff)
+    assert balance(business, fan) == 0
+    reversal = PointsEntry.objects.get(kind=EntryKind.REVERSE)
+    assert reversal.points == -2
+    assert "cancelled" in reversal.description
+
+
+def test_marking_a_credited_appointment_no_show_takes_its_points_back(business, fan, colour,
+                                                                      staff):
+    appointment = ended(business, fan, colour)
+    services.credit_due_appointments()
+    set_appointment_state(business=business, appointment=appointment,
+                          state=AppointmentState.NO_SHOW, by=staff)
+    assert balance(business, fan) == 0
+
+
+def test_a_cancellation_before_crediting_removes_the_pending_points(business, fan, colour,
+                                                                    staff):
+    appointment = ended(business, fan, colour, hours_ago=-24)
+    assert selectors.pending(business=business, client=fan)
+    cancel_appointment(business=business, appointment=appointment, by=staff)
+    assert selectors.pending(business=business, client=fan) == []
+
+
+def test_points_already_spent_are_not_taken_below_zero_on_cancellation(business, fan, colour,
+                                                                       staff):
+    appointment = ended(business, fan, colour)
+    services.credit_due_appointments()
+    services.post_entry(business=business, client=fan, kind=EntryKind.REDEEM, points=-1,
+                        description="spent", source="giftcard:1")
+    cancel_appointment(business=business, appointment=appointment, by=staff)
+    assert balance(business, fan) == 0
+
+
+def test_rule_changes_do_not_rewrite_credited_points(business, fan, colour):
+    ended(business, fan, colour)
+    services.credit_due_appointments()
+    services.set_catalog_points(business=business, service=colour, is_enabled=True, points=50)
+    assert PointsEntry.objects.get(client=fan).points == 2
+    assert balance(business, fan) == 2
+
+
+def test_the_job_credits_in_batches_until_everything_due_is_done(business, colour):
+    from tests.factories import ClientFactory
+    clients = [ClientFactory(business=business) for _ in range(7)]
+    for client in clients:
+        ended(business, client, colour)
+    assert services.credit_due_appointments(batch_size=3) == 7
+    assert AppointmentCredit.objects.count() == 7

@@ -1,0 +1,114 @@
+"""The points ledger: one writer, balances that follow from the entries, history that
+cannot change."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from loyalty import services
+from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from tests.factories import ClientFactory
+
+
+def post(business, client, points, *, kind=EntryKind.ADJUST, source=""):
+    return services.post_entry(business=business, client=client, kind=kind, points=points,
+                               description="test", source=source)
+
+
+def test_each_entry_records_the_balance_after_it(business, fan):
+    post(business, fan, 10)
+    entry = post(business, fan, -4)
+    assert entry.balance_after == 6
+    assert PointsAccount.objects.get(client=fan).balance == 6
+
+
+def test_a_deduction_below_zero_is_refused_and_changes_nothing(business, fan):
+    post(business, fan, 3)
+    with pytest.raises(ValidationError, match="only 3 points"):
+        post(business, fan, -5)
+    assert PointsEntry.objects.filter(client=fan).count() == 1
+    assert PointsAccount.objects.get(client=fan).balance == 3
+
+
+def test_posting_a_source_twice_returns_the_first_entry(business, fan):
+    first = post(business, fan, 5, kind=EntryKind.EARN, source="appointment:1")
+    second = post(business, fan, 5, kind=EntryKind.EARN, source="appointment:1")
+    assert second.pk == first.pk
+    assert PointsAccount.objects.get(client=fan).balance == 5
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_a_second_credit_of_one_source(business, fan):
+    entry = post(business, fan, 5, kind=EntryKind.EARN, source="invoice:9")
+    duplicate = PointsEntry(business=business, account_id=entry.account_id, client=fan,
+                            kind=EntryKind.EARN, points=5, balance_after=10,
+                            source="invoice:9", description="again")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+
+
+def test_an_entry_cannot_be_saved_again(business, fan):
+    entry = post(business, fan, 5)
+    entry.points = 500
+    with pytest.raises(ValueError, match="immutable"):
+        entry.save()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("statement", [
+    "UPDATE loyalty_pointsentry SET points = 500 WHERE id = %s",
+    "DELETE FROM loyalty_pointsentry WHERE id = %s",
+])
+def test_raw_sql_cannot_change_history(business, fan, statement):
+    entry = post(business, fan, 5)
+    with pytest.raises(IntegrityError, match="immutable"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute(statement, [entry.pk])
+    assert PointsEntry.objects.get(pk=entry.pk).points == 5
+
+
+@pytest.mark.postgres
+def test_raw_sql_cannot_insert_a_balance_that_does_not_follow(business, fan):
+    entry = post(business, fan, 5)
+    with pytest.raises(IntegrityError, match="does not follow"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO loyalty_pointsentry (business_id, account_id, client_id, kind, points,"
+            " balance_after, source, description, note, created_at)"
+            " VALUES (%s, %s, %s, 'adjust', 1, 100, '', 'forged', '', now())",
+            [business.pk, entry.account_id, fan.pk])
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_a_negative_balance(business, fan):
+    entry = post(business, fan, 2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PointsAccount.objects.filter(pk=entry.account_id).update(balance=-1)
+
+
+def test_a_reversal_takes_back_the_entry_once(business, fan, staff):
+    entry = post(business, fan, 8)
+    reversal = services.reverse_entry(business=business, entry=entry, created_by=staff)
+    again = services.reverse_entry(business=business, entry=entry, created_by=staff)
+    assert (reversal.points, reversal.reverses_id, again.pk) == (-8, entry.pk, reversal.pk)
+    assert PointsAccount.objects.get(client=fan).balance == 0
+
+
+def test_undoing_points_already_spent_is_refused(business, fan):
+    entry = post(business, fan, 8)
+    post(business, fan, -6, kind=EntryKind.REDEEM, source="giftcard:1")
+    with pytest.raises(ValidationError, match="only 2 points left"):
+        services.reverse_entry(business=business, entry=entry)
+
+
+def test_an_entry_cannot_be_posted_for_another_business_s_client(business, other_business):
+    stranger = ClientFactory(business=other_business)
+    with pytest.raises(ValidationError):
+        post(business, stranger, 5)
+    assert not PointsEntry.objects.exists()
+
+
+@pytest.mark.parametrize("points", [0, 1.5, True, 10_000_001])
+def test_points_must_be_a_whole_non_zero_number_within_bounds(business, fan, points):
+    with pytest.raises(ValidationError):
+        post(business, fan, points)

@@ -1,0 +1,159 @@
+"""Loyalty pages: settings with a review step, the Loyalty tab of a service, "Add points",
+the client page's history with undo, and the client's tab on the booking site."""
+
+import pytest
+from django.urls import reverse
+
+from booking.models import Extension
+from booking.services import tenants as tenant_services
+from loyalty import selectors, services
+from loyalty.models import CatalogPoints, EntryKind, PointsEntry, Program
+from tests.factories import ClientFactory, UserFactory
+from tests.fixtures.site import sign_in_on_site
+from tests.loyalty.conftest import ended
+
+pytestmark = pytest.mark.django_db
+
+
+def url(business, name, *args) -> str:
+    return reverse(f"loyalty:{name}", args=[business.slug, *args])
+
+
+def test_settings_show_what_a_rule_change_touches_before_saving_it(client, business, manager,
+                                                                   fan, colour):
+    # Given a booked appointment worth 2 points, pending
+    ended(business, fan, colour, hours_ago=-48)
+    client.force_login(manager)
+    values = {"crediting_delay_hours": 3, "expiry_notice_days": 14, "points_per_booking": 5,
+              "spend_points": 0, "spend_scope": "all", "points_per_service_line": 0,
+              "points_per_product_unit": 0, "points_per_invoice": 0}
+
+    # When the manager reviews a change adding 5 points per booking
+    review = client.post(url(business, "settings"), values)
+
+    # Then nothing is saved yet and the page says 1 client goes from 2 to 7 pending points
+    assert review.status_code == 200
+    assert Program.objects.get(business=business).points_per_booking == 0
+    assert "Pending points of 1 client go from 2 to 7." in review.content.decode()
+
+    # When they confirm, it is saved
+    saved = client.post(url(business, "settings"), {**values, "confirmed": "1"})
+    assert saved.status_code == 302
+    assert Program.objects.get(business=business).points_per_booking == 5
+
+
+def test_a_spend_rule_needs_its_amount(client, business, manager):
+    client.force_login(manager)
+    page = client.post(url(business, "settings"), {
+        "crediting_delay_hours": 3, "expiry_notice_days": 14, "points_per_booking": 0,
+        "spend_points": 1, "spend_scope": "all", "points_per_service_line": 0,
+        "points_per_product_unit": 0, "points_per_invoice": 0, "confirmed": "1"})
+    assert "Say for what amount the points are given." in page.content.decode()
+    assert Program.objects.get(business=business).spend_points == 0
+
+
+def test_a_delay_above_72_hours_is_refused(client, business, manager):
+    client.force_login(manager)
+    page = client.post(url(business, "settings"), {
+        "crediting_delay_hours": 73, "expiry_notice_days": 14, "points_per_booking": 0,
+        "spend_points": 0, "spend_scope": "all", "points_per_service_line": 0,
+        "points_per_product_unit": 0, "points_per_invoice": 0, "confirmed": "1"})
+    assert page.status_code == 200
+    assert Program.objects.get(business=business).crediting_delay_hours == 3
+
+
+def test_staff_cannot_open_loyalty_settings_or_add_points(client, business, staff):
+    client.force_login(staff)
+    assert client.get(url(business, "settings")).status_code == 403
+    assert client.get(url(business, "adjust")).status_code == 403
+
+
+def test_the_loyalty_tab_of_a_service_sets_its_points(client, business, manager, colour):
+    client.force_login(manager)
+    page = client.get(url(business, "service-points", colour.pk))
+    assert "Loyalty" in page.content.decode()
+    client.post(url(business, "service-points", colour.pk), {"is_enabled": "on", "points": "7"})
+    assert CatalogPoints.objects.get(service=colour).points == 7
+
+
+def test_turning_on_a_service_s_points_without_an_amount_is_refused(client, business, manager,
+                                                                    colour):
+    client.force_login(manager)
+    page = client.post(url(business, "service-points", colour.pk), {"is_enabled": "on",
+                                                                    "points": "0"})
+    assert "Enter how many points it earns." in page.content.decode()
+    assert CatalogPoints.objects.get(service=colour).points == 2
+
+
+def test_add_points_finds_the_client_then_adds_with_a_description(client, business, manager,
+                                                                  fan):
+    client.force_login(manager)
+    found = client.get(url(business, "adjust"), {"q": "Camille"},
+                       HTTP_HX_REQUEST="true")
+    assert f"?client={fan.pk}" in found.content.decode()
+    done = client.post(url(business, "adjust") + f"?client={fan.pk}",
+                       {"points": "15", "description": "Birthday gift", "note": "VIP"})
+    assert done.status_code == 302
+    entry = PointsEntry.objects.get(client=fan)
+    assert (entry.kind, entry.points, entry.description, entry.note, entry.created_by) == (
+        EntryKind.ADJUST, 15, "Birthday gift", "VIP", manager)
+
+
+def test_a_deduction_below_zero_is_refused_clearly(client, business, manager, fan):
+    client.force_login(manager)
+    page = client.post(url(business, "adjust") + f"?client={fan.pk}",
+                       {"points": "-5", "description": "Oops"})
+    assert "The client has only 0 points." in page.content.decode()
+    assert not PointsEntry.objects.exists()
+
+
+def test_an_adjustment_needs_a_description_and_a_non_zero_amount(client, business, manager,
+                                                                 fan):
+    client.force_login(manager)
+    page = client.post(url(business, "adjust") + f"?client={fan.pk}",
+                       {"points": "0", "description": "  "})
+    assert page.status_code == 200
+    assert not PointsEntry.objects.exists()
+
+
+def test_an_adjustment_is_undone_from_the_client_page(client, business, manager, fan):
+    entry = services.adjust_points(business=business, client=fan, points=4,
+                                   description="Gift", by=manager)
+    client.force_login(manager)
+    detail = client.get(reverse("booking:client-detail", args=[business.slug, fan.pk]))
+    assert "Gift" in detail.content.decode()
+    client.post(url(business, "undo-adjustment", entry.pk))
+    assert selectors.balance_of(business=business, client=fan) == 0
+
+
+def test_another_business_s_client_cannot_get_points(client, business, other_business, manager):
+    stranger = ClientFactory(business=other_business)
+    client.force_login(manager)
+    response = client.post(url(business, "adjust") + f"?client={stranger.pk}",
+                           {"points": "5", "description": "x"})
+    assert response.status_code == 404
+    assert not PointsEntry.objects.exists()
+
+
+def test_the_client_sees_balance_pending_points_and_history_on_the_booking_site(
+        client, business, fan, colour, manager):
+    user = UserFactory(email="camille@example.com")
+    fan.user = user
+    fan.save()
+    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                           by=manager)
+    ended(business, fan, colour, hours_ago=-30)
+    sign_in_on_site(client, user, business)
+    page = client.get(reverse("loyalty:site-loyalty", args=[business.slug])).content.decode()
+    assert "You have 5 points." in page
+    assert "2 points pending for Colour &amp; cut" in page
+    assert "Welcome" in page
+
+
+def test_balances_are_hidden_from_clients_while_loyalty_is_off(client, business, fan):
+    user = UserFactory()
+    fan.user = user
+    fan.save()
+    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
+    sign_in_on_site(client, user, business)
+    assert client.get(reverse("loyalty:site-loyalty", args=[business.slug])).status_code == 404
