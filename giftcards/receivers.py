@@ -1,0 +1,67 @@
+"""How giftcards plugs into booking, checkout and loyalty (connected in apps.py).
+
+Everything here runs inside the other app's transaction: a card is spent with the
+booking or the payment that spends it, issued with the invoice that sells it, and
+given back with the cancellation or the refund, or not at all.
+"""
+
+from django.core.exceptions import ValidationError
+
+from booking.codes import AppliedCode
+from booking.models import AppointmentState
+from giftcards import guessing, services
+
+
+def resolve_booking_code(*, business, client, service, price, code) -> AppliedCode | None:
+    """The booking site's code field: a gift card or a coupon of this business. Wrong
+    codes typed by a client are counted against guessing (guessing.py)."""
+    if not business.coupons_gift_cards_enabled:
+        return None
+    address = guessing.client_address.get()
+    guessing.refuse_if_locked(business, address)
+    try:
+        found = services.booking_code(business, client=client, service=service, price=price,
+                                      code=code)
+    except ValidationError:
+        if address is not None:
+            guessing.record_failure(business, address)
+        raise
+    if found is None:
+        if address is not None:
+            guessing.record_failure(business, address)
+        return None
+
+    def record(*, appointment) -> None:
+        services.record_booking_code(business, found, appointment=appointment)
+
+    return AppliedCode(code=found.code, label=found.label, discount=found.discount,
+                       earns_points=found.earns_points, redeem=record)
+
+
+class GiftCardRedeemer:
+    """Checkout's gift card tender; refusals name checkout's gift card field."""
+
+    def redeem(self, *, business, payment, code: str) -> str:
+        try:
+            return services.redeem_for_payment(business, payment, code)
+        except ValidationError as refusal:
+            raise ValidationError({"gift_card": refusal.messages}) from refusal
+
+    def refund(self, *, business, payment, amount, refund) -> None:
+        services.refund_to_payment_card(business, payment, amount, refund)
+
+
+redeemer = GiftCardRedeemer()
+
+
+def on_invoice_paid(*, invoice, **_kwargs) -> None:
+    services.issue_for_invoice(invoice=invoice)
+
+
+def on_invoice_refunded(*, invoice, refund, **_kwargs) -> None:
+    services.cancel_for_refund(invoice=invoice, refund_row=refund)
+
+
+def on_appointment_state_changed(*, appointment, to_state, **_kwargs) -> None:
+    if to_state == AppointmentState.CANCELLED:
+        services.on_appointment_cancelled(appointment=appointment)

@@ -1,0 +1,254 @@
+"""Manage -> Coupons & gift cards: gift cards (look up, issue, deactivate), gift card
+offers (with their Loyalty tab), and coupons, loyalty reward codes among them.
+
+Every role looks cards up; owners and managers issue cards, edit offers and coupons,
+and deactivate.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from booking import selectors as booking_selectors
+from booking.access import backoffice_view
+from booking.models import Client, Role
+from core.tenancy import get_for_business_or_404
+from giftcards import selectors, services
+from giftcards.forms import (
+    ClientSearchForm,
+    CouponFilterForm,
+    CouponForm,
+    GiftCardSearchForm,
+    IssueForm,
+    OfferForm,
+    OfferPointsForm,
+)
+from giftcards.models import Coupon, GiftCard, GiftCardOffer
+
+PER_PAGE = 50
+CLIENT_RESULTS = 20
+
+
+def _url(request, name: str, *args) -> str:
+    return reverse(f"giftcards:{name}", args=[request.business.slug, *args])
+
+
+def _add_errors(form, refusal: ValidationError) -> None:
+    if hasattr(refusal, "error_dict"):
+        for field, errors in refusal.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, refusal)
+
+
+def _saved(request, form, write, *, success: str, to: str):
+    """Run `write(**cleaned_data)` for a valid POST: a redirect, or None to show the form
+    again with the refusal next to its fields."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        write(**form.cleaned_data)
+    except ValidationError as refusal:
+        _add_errors(form, refusal)
+        return None
+    messages.success(request, success)
+    return redirect(to)
+
+
+def _page(request, rows):
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+# Gift cards --------------------------------------------------------------------------------
+
+@backoffice_view
+def card_list(request):
+    business = request.business
+    filters = GiftCardSearchForm(request.GET or None)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    page, query = _page(request, selectors.gift_cards(
+        business=business, search=values.get("q", ""), state=values.get("state", "")))
+    for card in page:
+        card.state = selectors.card_state(card)
+    return render(request, "giftcards/backoffice/card_list.html",
+                  {"filters": filters, "page": page, "query": query})
+
+
+@backoffice_view(role=Role.MANAGER)
+def card_issue(request):
+    """Issue a card by hand, for a client found by search (who receives it by email) or
+    for nobody in particular (the code is handed over)."""
+    business = request.business
+    client = None
+    if request.GET.get("client"):
+        client = get_for_business_or_404(Client, business, pk=request.GET["client"])
+    search = ClientSearchForm(request.GET or None)
+    text = search.cleaned_data["q"] if search.is_valid() else ""
+    matches = booking_selectors.clients(business=business, search=text)[:CLIENT_RESULTS] \
+        if text else []
+    if request.htmx and request.method == "GET" and client is None:
+        return render(request, "giftcards/backoffice/_client_choices.html",
+                      {"matches": matches, "q": text})
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = services.issue_gift_card(business=business, purchaser=client,
+                                            by=request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, _("Gift card %(code)s issued.") % {
+                "code": card.display_code})
+            return redirect(_url(request, "card-detail", card.pk))
+    return render(request, "giftcards/backoffice/card_issue.html", {
+        "form": form, "client": client, "matches": matches, "q": text})
+
+
+@backoffice_view
+def card_detail(request, gift_card_pk):
+    business = request.business
+    card = get_for_business_or_404(GiftCard, business, pk=gift_card_pk)
+    history = list(selectors.transactions(business=business, card=card))
+    for entry in history:
+        entry.label, entry.magnitude = selectors.describe(entry), abs(entry.amount)
+    return render(request, "giftcards/backoffice/card_detail.html", {
+        "card": card, "state": selectors.card_state(card), "history": history})
+
+
+@require_POST
+@backoffice_view(role=Role.MANAGER)
+def card_set_active(request, gift_card_pk):
+    business = request.business
+    card = get_for_business_or_404(GiftCard, business, pk=gift_card_pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_gift_card_active(business=business, card=card, active=active)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _("Gift card reactivated.") if active
+                         else _("Gift card deactivated: it can no longer pay."))
+    return redirect(_url(request, "card-detail", card.pk))
+
+
+@require_POST
+@backoffice_view(role=Role.MANAGER)
+def card_refund_points(request, gift_card_pk):
+    business = request.business
+    card = get_for_business_or_404(GiftCard, business, pk=gift_card_pk)
+    try:
+        services.refund_points_purchase(business=business, card=card, by=request.user)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _("Gift card withdrawn and its points given back."))
+    return redirect(_url(request, "card-detail", card.pk))
+
+
+# Offers ------------------------------------------------------------------------------------
+
+@backoffice_view(role=Role.MANAGER)
+def offer_list(request):
+    return render(request, "giftcards/backoffice/offer_list.html",
+                  {"offers": selectors.offers(business=request.business)})
+
+
+def _offer_form_page(request, form, *, title: str, offer=None):
+    return render(request, "giftcards/backoffice/offer_form.html", {
+        "form": form, "title": title, "offer": offer,
+        "back_url": _url(request, "offer-list")})
+
+
+@backoffice_view(role=Role.MANAGER)
+def offer_create(request):
+    form = OfferForm(request.POST or None)
+    saved = _saved(request, form, lambda **values: services.create_offer(
+        business=request.business, **values), success=_("Gift card offer saved."),
+        to=_url(request, "offer-list"))
+    return saved or _offer_form_page(request, form, title=_("New gift card offer"))
+
+
+@backoffice_view(role=Role.MANAGER)
+def offer_edit(request, gift_card_offer_pk):
+    offer = get_for_business_or_404(GiftCardOffer, request.business, pk=gift_card_offer_pk)
+    form = OfferForm(request.POST or None, initial={
+        name: getattr(offer, name) for name in OfferForm.base_fields})
+    saved = _saved(request, form, lambda **values: services.update_offer(
+        business=request.business, offer=offer, **values), success=_("Gift card offer saved."),
+        to=_url(request, "offer-list"))
+    return saved or _offer_form_page(request, form, title=offer.name, offer=offer)
+
+
+@backoffice_view(role=Role.MANAGER)
+def offer_points(request, gift_card_offer_pk):
+    """The offer's Loyalty tab: whether clients may buy it with points, and for how many."""
+    offer = get_for_business_or_404(GiftCardOffer, request.business, pk=gift_card_offer_pk)
+    form = OfferPointsForm(request.POST or None, initial={
+        "points_enabled": offer.points_enabled, "points_price": offer.points_price})
+    saved = _saved(request, form, lambda **values: services.update_offer(
+        business=request.business, offer=offer, **values), success=_("Gift card offer saved."),
+        to=_url(request, "offer-list"))
+    return saved or _offer_form_page(request, form, title=offer.name, offer=offer)
+
+
+# Coupons -----------------------------------------------------------------------------------
+
+@backoffice_view
+def coupon_list(request):
+    business = request.business
+    filters = CouponFilterForm(request.GET or None)
+    origin = filters.cleaned_data["origin"] if filters.is_valid() else ""
+    page, query = _page(request, selectors.coupons(business=business, origin=origin))
+    return render(request, "giftcards/backoffice/coupon_list.html",
+                  {"filters": filters, "page": page, "query": query})
+
+
+def _coupon_form_page(request, form, *, title: str, coupon=None):
+    return render(request, "giftcards/backoffice/coupon_form.html", {
+        "form": form, "title": title, "coupon": coupon,
+        "back_url": _url(request, "coupon-list")})
+
+
+@backoffice_view(role=Role.MANAGER)
+def coupon_create(request):
+    form = CouponForm(request.POST or None, business=request.business)
+    saved = _saved(request, form, lambda **_values: services.create_coupon(
+        business=request.business, by=request.user, **form.values()),
+        success=_("Coupon saved."), to=_url(request, "coupon-list"))
+    return saved or _coupon_form_page(request, form, title=_("New coupon"))
+
+
+@backoffice_view(role=Role.MANAGER)
+def coupon_edit(request, coupon_pk):
+    coupon = get_for_business_or_404(Coupon, request.business, pk=coupon_pk)
+    if coupon.is_loyalty:
+        messages.info(request, _("A loyalty reward code can only be deactivated or "
+                                 "reactivated."))
+        return redirect(_url(request, "coupon-list"))
+    form = CouponForm(request.POST or None, business=request.business, initial={
+        **{name: getattr(coupon, name) for name in services.COUPON_FIELDS},
+        "client_email": coupon.client.email if coupon.client else ""})
+    saved = _saved(request, form, lambda **_values: services.update_coupon(
+        business=request.business, coupon=coupon, **form.values()),
+        success=_("Coupon saved."), to=_url(request, "coupon-list"))
+    return saved or _coupon_form_page(request, form, title=coupon.code, coupon=coupon)
+
+
+@require_POST
+@backoffice_view(role=Role.MANAGER)
+def coupon_set_active(request, coupon_pk):
+    business = request.business
+    coupon = get_for_business_or_404(Coupon, business, pk=coupon_pk)
+    active = request.POST.get("active") == "1"
+    services.set_coupon_active(business=business, coupon=coupon, active=active)
+    messages.success(request, _("%(code)s reactivated.") % {"code": coupon.code} if active
+                     else _("%(code)s deactivated: it can no longer be used.") % {
+                         "code": coupon.code})
+    return redirect(_url(request, "coupon-list"))

@@ -1,0 +1,29 @@
+"""Gift card tests: a business with Coupons & gift cards on, and helpers that issue and
+spend cards through the services, as the desk and the booking site do."""
+
+from decimal import Decimal
+
+import pytest
+
+from booking.models import Extension
+from booking.services import tenants as tenant_services
+from giftcards import services
+
+
+@pytest.fixture
+def business(business):
+    business, _also = tenant_services.set_extension(
+        business=business, extension=Extension.COUPONS_GIFT_CARDS, enabled=True)
+    business, _also = tenant_services.set_extension(
+        business=business, extension=Extension.ACCEPT_PAYMENTS, enabled=True)
+    return business
+
+
+def issue(business, value="100.00", *, days: int = 365, **values):
+    return services.issue_gift_card(business=business, value=Decimal(value),
+                                    validity_days=days, **values)
+
+
+def coupon(business, code="SUMMER10", *, kind="amount", value="10.00", **values):
+    return services.create_coupon(business=business, code=code, discount_kind=kind,
+                                  value=Decimal(value), **values)
