@@ -19,8 +19,29 @@ app.conf.beat_schedule = {
         "task": "booking.tasks.clear_old_history_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "credit-due-appointments": {
+        "task": "loyalty.tasks.credit_due_appointments_task",
+        "schedule": 60.0,
+    },
+    "expire-points": {
+        "task": "loyalty.tasks.expire_points_task",
+        "schedule": crontab(minute=5),
+    },
+    "warn-expiring-points": {
+        "task": "loyalty.tasks.warn_expiring_points_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    # Messages whose sending task was lost (broker down at commit, worker killed).
+    "requeue-stale-messages": {
+        "task": "notifications.tasks.requeue_stale_messages_task",
+        "schedule": 300.0,
+    },
     "purge-expired-idempotency-keys": {
         "task": "core.tasks.purge_expired_idempotency_keys",
         "schedule": crontab(minute=17),
+    },
+    "purge-expired-exports": {
+        "task": "reports.tasks.purge_expired_exports_task",
+        "schedule": crontab(minute="*/15"),
     },
 }

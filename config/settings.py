@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "giftcards.middleware.ClientAddressMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -269,11 +270,25 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InvoiceStateEnum": "checkout.models.InvoiceState",
         "AppointmentStateEnum": "booking.models.AppointmentState",
+        # Both are fields named "kind": each gets its own name.
+        "LineKindEnum": "checkout.models.LineKind",
+        "MessageKindEnum": "notifications.kinds.MessageKind",
+        "MessageStatusEnum": "notifications.models.MessageStatus",
+        # Invoices and coupons both have a "discount_kind" with different choices.
+        "DiscountKindEnum": "checkout.models.DiscountKind",
+        "CouponDiscountKindEnum": "giftcards.models.DiscountKind",
     },
     "REDOC_DIST": "SIDECAR",
 }
 
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+
+# Reports: exports up to this many rows stream at once; larger ones are written by a worker
+# into a private folder (not served as media) and removed REPORTS_EXPORT_TTL_HOURS later.
+REPORTS_STREAM_MAX_ROWS = int(os.environ.get("REPORTS_STREAM_MAX_ROWS", "5000"))
+REPORTS_EXPORT_DIR = Path(os.environ.get("REPORTS_EXPORT_DIR", VAR_DIR / "exports"))
+REPORTS_EXPORT_TTL_HOURS = int(os.environ.get("REPORTS_EXPORT_TTL_HOURS", "24"))
+REPORTS_XLSX_MAX_ROWS = int(os.environ.get("REPORTS_XLSX_MAX_ROWS", "1048576"))
 
 LOGGING = {
     "version": 1,

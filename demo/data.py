@@ -13,6 +13,10 @@ from booking.services import tenants as tenant_services
 from demo import appointments as demo_appointments
 from demo import booking as demo_booking
 from demo import checkout as demo_checkout
+from demo import giftcards as demo_giftcards
+from demo import loyalty as demo_loyalty
+from demo import notifications as demo_notifications
+from demo import reports as demo_reports
 
 PASSWORD = "salonbook-demo"  # noqa: S105 - a published demo password, local only
 
@@ -99,6 +103,12 @@ def load() -> dict[str, Business]:
     claire_user = _user("claire@example.com", "Claire Martin", "fr")
     client_services.client_for_login(business=atelier, user=claire_user)
     demo_booking.load(businesses)
+    demo_loyalty.set_up(businesses)
+    # Before the diary: its confirmations use Atelier Lumière's own wording.
+    demo_notifications.load(businesses)
     demo_appointments.load(businesses)
     demo_checkout.load(businesses)
+    demo_giftcards.load(businesses)
+    demo_loyalty.credit(businesses)
+    demo_reports.load(businesses)
     return businesses

@@ -31,6 +31,12 @@ def _redis_reachable() -> bool:
         return False
 
 
+def pytest_configure(config):
+    # Production hashing takes a good part of a second per user on purpose; tests make
+    # hundreds of users and check sign-in, not the hasher's cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_sessionstart(session):
     if not CI:
         return

@@ -48,6 +48,18 @@ from checkout.models import (
     Tender,
 )
 from core.models import IdempotencyKey
+from giftcards.models import (
+    Coupon,
+    CouponUse,
+    GiftCard,
+    GiftCardOffer,
+    GiftCardPurchase,
+    GiftCardTransaction,
+)
+from loyalty.models import AppointmentCredit, CatalogPoints, PointsAccount, PointsEntry, Program
+from notifications.kinds import MessageKind
+from notifications.models import MessageStatus, MessageTemplate, OutboundMessage
+from reports.models import ExportAudit, ExportJob
 
 PASSWORD = "correct-horse-battery"
 
@@ -379,6 +391,190 @@ class RefundAllocationFactory(factory.django.DjangoModelFactory):
     amount = Decimal("1.00")
 
 
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+        django_get_or_create = ("business",)
+
+    business = factory.SubFactory(BusinessFactory)
+    points_per_booking = 1
+
+
+class CatalogPointsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CatalogPoints
+
+    business = factory.SubFactory(BusinessFactory)
+    service = factory.SubFactory(ServiceFactory, business=factory.SelfAttribute("..business"))
+    is_enabled = True
+    points = 2
+
+
+class PointsAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PointsAccount
+        django_get_or_create = ("business", "client")
+
+    business = factory.SubFactory(BusinessFactory)
+    client = factory.SubFactory(ClientFactory, business=factory.SelfAttribute("..business"))
+
+
+class PointsEntryFactory(factory.django.DjangoModelFactory):
+    """Posted through the ledger service, the only writer of entries."""
+
+    class Meta:
+        model = PointsEntry
+
+    business = factory.SubFactory(BusinessFactory)
+    client = factory.SubFactory(ClientFactory, business=factory.SelfAttribute("..business"))
+    kind = "adjust"
+    points = 5
+    description = "Welcome points"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from loyalty.services import post_entry
+        return post_entry(**kwargs)
+
+
+class AppointmentCreditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AppointmentCredit
+
+    business = factory.SubFactory(BusinessFactory)
+    appointment = factory.SubFactory(AppointmentFactory,
+                                     business=factory.SelfAttribute("..business"))
+    outcome = "nothing"
+    reason = "no_rule"
+class MessageTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MessageTemplate
+
+    business = factory.SubFactory(BusinessFactory)
+    kind = MessageKind.BOOKING_CONFIRMED
+    subject = "See you, {{ client_name }}"
+    body = "Hello {{ client_name }}, {{ service }} on {{ date }}."
+
+
+class OutboundMessageFactory(factory.django.DjangoModelFactory):
+    """A message already sent; `notifications.services.notify` makes real ones."""
+
+    class Meta:
+        model = OutboundMessage
+
+    business = factory.SubFactory(BusinessFactory)
+    client = factory.SubFactory(ClientFactory, business=factory.SelfAttribute("..business"))
+    kind = MessageKind.BOOKING_CONFIRMED
+    recipient = factory.SelfAttribute("client.email")
+    language = "en"
+    subject = "Your booking is confirmed"
+    body = "Hello, see you soon."
+    status = MessageStatus.SENT
+    attempts = 1
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class ExportJobFactory(factory.django.DjangoModelFactory):
+    """A queued background export of the clients report."""
+
+    class Meta:
+        model = ExportJob
+
+    business = factory.SubFactory(BusinessFactory)
+    report = "clients"
+    format = "csv"
+    language = "en"
+    requested_by = factory.SubFactory(UserFactory)
+
+
+class ExportAuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExportAudit
+
+    business = factory.SubFactory(BusinessFactory)
+    user = factory.SubFactory(UserFactory)
+    user_email = factory.SelfAttribute("user.email")
+    report = "clients"
+    format = "csv"
+    row_count = 3
+
+
+class GiftCardOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GiftCardOffer
+
+    business = factory.SubFactory(BusinessFactory)
+    name = factory.Sequence(lambda n: f"Gift card {n}")
+    value = Decimal("50.00")
+    price = Decimal("50.00")
+    validity_days = 365
+
+
+class GiftCardFactory(factory.django.DjangoModelFactory):
+    """Issued through the service, so that its ledger starts with its issue."""
+
+    class Meta:
+        model = GiftCard
+
+    business = factory.SubFactory(BusinessFactory)
+    value = Decimal("50.00")
+    validity_days = 365
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from giftcards.services import issue_gift_card
+        return issue_gift_card(**kwargs)
+
+
+class GiftCardTransactionFactory(factory.django.DjangoModelFactory):
+    """A redemption, posted through the ledger service, the only writer of transactions."""
+
+    class Meta:
+        model = GiftCardTransaction
+
+    business = factory.SubFactory(BusinessFactory)
+    card = factory.SubFactory(GiftCardFactory, business=factory.SelfAttribute("..business"))
+    amount = Decimal("10.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, business, card, amount, **kwargs):
+        from giftcards.services import redeem
+        return redeem(business, card.pk, amount=amount, **kwargs)
+
+
+class GiftCardPurchaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GiftCardPurchase
+
+    business = factory.SubFactory(BusinessFactory)
+    reference = factory.Sequence(lambda n: f"purchase-{n}")
+    client = factory.SubFactory(ClientFactory, business=factory.SelfAttribute("..business"))
+    offer = factory.SubFactory(GiftCardOfferFactory, business=factory.SelfAttribute("..business"))
+    amount = factory.SelfAttribute("offer.price")
+    provider = "offline"
+
+
+class CouponFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coupon
+
+    business = factory.SubFactory(BusinessFactory)
+    code = factory.Sequence(lambda n: f"SPRING{n}")
+    name = factory.SelfAttribute("code")
+    discount_kind = "amount"
+    value = Decimal("5.00")
+
+
+class CouponUseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouponUse
+
+    business = factory.SubFactory(BusinessFactory)
+    coupon = factory.SubFactory(CouponFactory, business=factory.SelfAttribute("..business"))
+    client = factory.SubFactory(ClientFactory, business=factory.SelfAttribute("..business"))
+    amount = Decimal("5.00")
+
+
 FACTORIES = {
     StaffMembership: StaffMembershipFactory,
     Client: ClientFactory,
@@ -406,6 +602,21 @@ FACTORIES = {
     Refund: RefundFactory,
     RefundLine: RefundLineFactory,
     RefundAllocation: RefundAllocationFactory,
+    Program: ProgramFactory,
+    CatalogPoints: CatalogPointsFactory,
+    PointsAccount: PointsAccountFactory,
+    PointsEntry: PointsEntryFactory,
+    AppointmentCredit: AppointmentCreditFactory,
+    GiftCardOffer: GiftCardOfferFactory,
+    GiftCard: GiftCardFactory,
+    GiftCardTransaction: GiftCardTransactionFactory,
+    GiftCardPurchase: GiftCardPurchaseFactory,
+    Coupon: CouponFactory,
+    CouponUse: CouponUseFactory,
+    MessageTemplate: MessageTemplateFactory,
+    OutboundMessage: OutboundMessageFactory,
+    ExportJob: ExportJobFactory,
+    ExportAudit: ExportAuditFactory,
 }
 
 

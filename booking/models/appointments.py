@@ -112,6 +112,8 @@ class Appointment(TenantModel):
         ]
         indexes = [
             models.Index(fields=["business", "starts_at"]),
+            # The loyalty crediting sweep walks appointments by end time.
+            models.Index(fields=["business", "ends_at", "id"]),
             models.Index(fields=["staff_member", "busy_from"]),
             models.Index(fields=["client", "starts_at"]),
         ]

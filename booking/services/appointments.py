@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from booking import locks, selectors
+from booking import events, locks, selectors
 from booking.codes import resolve_code
 from booking.models import (
     Appointment,
@@ -29,6 +29,7 @@ from booking.models import (
     StaffMember,
     WaitlistEntry,
 )
+from booking.services import notices
 
 SLOT_TAKEN = gettext_lazy("This time was just taken. Please choose another one.")
 SEAT_TAKEN = gettext_lazy("The last seat was just taken. You can join the waitlist.")
@@ -91,6 +92,7 @@ def book_appointment(*, business: Business, client: Client, service: Service, st
                         notes=notes, now=now or timezone.now())
     if code.strip():
         _apply_code(appointment, code)
+    notices.appointment_booked(business=business, appointment=appointment)
     return appointment
 
 
@@ -173,6 +175,7 @@ def book_class_seat(*, business: Business, client: Client, class_session: ClassS
         offer.state = WaitlistEntry.State.ACCEPTED
         offer.save(update_fields=["state"])
     _record(appointment, from_state="", to_state=AppointmentState.BOOKED, by=booked_by)
+    notices.appointment_booked(business=business, appointment=appointment)
     return appointment
 
 
@@ -205,6 +208,7 @@ def _cancel(*, business, appointment, by, by_client, note, now) -> Appointment:
                      "start. Please call the salon.", business.cancellation_notice_hours)
             % {"hours": business.cancellation_notice_hours})
     _change_state(appointment, AppointmentState.CANCELLED, by=by, note=note, now=now)
+    notices.appointment_cancelled(business=business, appointment=appointment)
     if appointment.class_session_id is not None:
         offer_freed_seats(business=business, class_session_id=appointment.class_session_id,
                           now=now)
@@ -219,6 +223,8 @@ def _change_state(appointment: Appointment, state: str, *, by: User | None, note
     appointment.state_changed_by = by
     appointment.save(update_fields=["state", "state_changed_at", "state_changed_by"])
     _record(appointment, from_state=previous, to_state=state, by=by, note=note)
+    events.appointment_state_changed.send(sender=Appointment, appointment=appointment,
+                                          from_state=previous, to_state=state)
 
 
 @transaction.atomic(durable=True)
@@ -281,6 +287,7 @@ def move_appointment(*, business: Business, appointment: Appointment, start: dat
         raise ValidationError(SLOT_TAKEN) from clash
     # A same-state event is a move; the page names it in the reader's language.
     _record(appointment, from_state=appointment.state, to_state=appointment.state, by=by)
+    notices.appointment_booked(business=business, appointment=appointment)
     return appointment
 
 
@@ -312,7 +319,7 @@ def offer_freed_seats(*, business: Business, class_session_id: int, now: datetim
     """Offer every free seat to the next waiting client, each held for a while.
 
     Runs inside the caller's transaction with the session row locked by the caller
-    or here; offers go out through notifications when they exist.
+    or here; each offer is emailed once the transaction commits.
     """
     session = locks.lock_class_session(business, class_session_id)
     if session.is_cancelled or session.starts_at <= now:
@@ -328,6 +335,7 @@ def offer_freed_seats(*, business: Business, class_session_id: int, now: datetim
         entry.offered_at = now
         entry.offer_expires_at = min(now + hold, session.starts_at)
         entry.save(update_fields=["state", "offered_at", "offer_expires_at"])
+        notices.seat_offered(business=business, entry=entry)
         offered.append(entry)
     return offered
 
@@ -418,9 +426,13 @@ def book_series(*, business: Business, client: Client, service: Service,
         raise ValidationError(_("Choose at least one date."))
     series = AppointmentSeries.objects.create(business=business, interval_weeks=interval_weeks,
                                               created_by=booked_by)
-    return [_book(business=business, client=client, service=service, start=start,
-                  staff_member=staff_member, booked_by=booked_by, online=False, notes="",
-                  now=now, series=series) for start in sorted(starts)]
+    booked = [_book(business=business, client=client, service=service, start=start,
+                    staff_member=staff_member, booked_by=booked_by, online=False, notes="",
+                    now=now, series=series) for start in sorted(starts)]
+    # One email per appointment: a calendar takes one event per invitation.
+    for appointment in booked:
+        notices.appointment_booked(business=business, appointment=appointment)
+    return booked
 
 
 @transaction.atomic(durable=True)

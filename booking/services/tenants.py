@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from booking import events
 from booking.locks import lock_business
 from booking.models import ApiToken, Business, Extension, Role, StaffMembership
 
@@ -79,9 +80,13 @@ def set_extension(*, business: Business, extension: Extension | str, enabled: bo
             _("%(extension)s cannot be turned off while Loyalty is on, which needs it. "
               "Turn Loyalty off first.") % {"extension": extension.label}
         )
+    switched = [ext for ext in [extension, *also_enabled] if business.has_extension(ext) != enabled]
     for ext in [extension, *also_enabled]:
         setattr(business, f"{ext.value}_enabled", enabled)
     business.save(update_fields=[f"{ext.value}_enabled" for ext in [extension, *also_enabled]])
+    for ext in switched:
+        events.extension_switched.send(sender=Business, business=business, extension=ext,
+                                       enabled=enabled)
     return business, also_enabled
 
 

@@ -35,9 +35,9 @@ from booking.models import (
 )
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
+from booking.services import notices
 from booking.views.backoffice import add_form_errors
 from core.tenancy import get_for_business_or_404
-from notifications.ics import build_ics
 
 # Appointments this browser booked as a guest: their confirmation pages open for it.
 BOOKED_SESSION_KEY = "site_booked_appointments"
@@ -401,13 +401,8 @@ def appointment_calendar(request, appointment_pk):
     """The appointment as an .ics file to add to the client's calendar."""
     appointment = _own_appointment(request, appointment_pk)
     business = request.business
-    ics = build_ics(uid=f"appointment-{appointment.pk}@{business.slug}.salonbook",
-                    start=appointment.starts_at, end=appointment.ends_at, tz=business.zone,
-                    summary=f"{appointment.title} · {business.name}",
-                    description=_("With %(staff)s") % {"staff": appointment.staff_member},
-                    location=business.name, organizer_email=business.contact_email,
-                    organizer_name=business.name)
-    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(notices.appointment_ics(appointment),
+                            content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{business.slug}-booking.ics"'
     return response
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
-from checkout import services
+from checkout import hooks, services
 from checkout.services import TenderInput
 from tests.factories import AppointmentFactory, ProductFactory, ServiceFactory
 
@@ -19,6 +19,17 @@ def business(business):
     business, _also = tenant_services.set_extension(
         business=business, extension=Extension.ACCEPT_PAYMENTS, enabled=True)
     return business
+
+
+@pytest.fixture
+def without_gift_card_app():
+    """Checkout as it behaves when no app redeems gift cards (giftcards registers one)."""
+    installed = hooks.gift_card_redeemer()
+    if installed is not None:
+        hooks.unregister_gift_card_redeemer(installed)
+    yield
+    if installed is not None:
+        hooks.register_gift_card_redeemer(installed)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ class FakeRedeemer:
 
 
 @pytest.fixture
-def redeemer():
+def redeemer(without_gift_card_app):
     fake = FakeRedeemer("30")
     hooks.register_gift_card_redeemer(fake)
     yield fake

@@ -110,7 +110,7 @@ def test_a_card_above_the_total_is_refused_on_the_form(client, business, staff, 
 
 
 def test_the_gift_card_tender_is_refused_with_a_clear_message(client, business, staff,
-                                                             haircut):
+                                                             haircut, without_gift_card_app):
     invoice = draft(business, services_=[haircut])
     client.force_login(staff)
 

@@ -92,7 +92,8 @@ def test_cash_is_refused_when_the_card_already_pays_everything(business, haircut
         pay(business, invoice, card("45"), cash("10"))
 
 
-def test_a_gift_card_is_refused_until_the_gift_card_app_redeems_it(business, haircut):
+def test_a_gift_card_is_refused_until_the_gift_card_app_redeems_it(business, haircut,
+                                                                  without_gift_card_app):
     invoice = draft(business, services_=[haircut])
 
     with pytest.raises(ValidationError) as refused:
