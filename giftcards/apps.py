@@ -14,6 +14,9 @@ class GiftcardsConfig(AppConfig):
         from checkout.hooks import register_gift_card_redeemer
         from checkout.models import Invoice
         from giftcards import receivers
+        from loyalty.events import balance_changed
+        from loyalty.hooks import register_next_reward
+        from loyalty.models import PointsEntry
 
         register_code_resolver(receivers.resolve_booking_code)
         register_gift_card_redeemer(receivers.redeemer)
@@ -24,3 +27,6 @@ class GiftcardsConfig(AppConfig):
         appointment_state_changed.connect(receivers.on_appointment_state_changed,
                                           sender=Appointment,
                                           dispatch_uid="giftcards-appointment-state")
+        balance_changed.connect(receivers.on_balance_changed, sender=PointsEntry,
+                                dispatch_uid="giftcards-stamp-card")
+        register_next_reward(receivers.next_reward)

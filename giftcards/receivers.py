@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from booking.codes import AppliedCode
 from booking.models import AppointmentState
-from giftcards import guessing, services
+from giftcards import guessing, selectors, services
 
 
 def resolve_booking_code(*, business, client, service, price, code) -> AppliedCode | None:
@@ -65,3 +65,17 @@ def on_invoice_refunded(*, invoice, refund, **_kwargs) -> None:
 def on_appointment_state_changed(*, appointment, to_state, **_kwargs) -> None:
     if to_state == AppointmentState.CANCELLED:
         services.on_appointment_cancelled(appointment=appointment)
+
+
+def on_balance_changed(*, entry, previous_balance, **_kwargs) -> None:
+    services.reward_for_entry(entry=entry, previous_balance=previous_balance)
+
+
+def next_reward(*, business, client, balance):
+    """The client's progress to their next stamp-card reward, for loyalty's pages."""
+    from loyalty.hooks import NextReward
+
+    tier = selectors.next_tier(business=business, balance=balance)
+    if tier is None:
+        return None
+    return NextReward(name=tier.name, threshold=tier.threshold, progress=balance)

@@ -1,17 +1,20 @@
 """Reads of giftcards used by the pages, the API and other apps, scoped to a business."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking.models import Business, Client
 from giftcards import codes
 from giftcards.models import (
+    LOYALTY_ORIGINS,
     Coupon,
     CouponOrigin,
+    CouponUse,
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
+    RewardTier,
     TransactionKind,
 )
 
@@ -116,3 +119,22 @@ def client_codes(*, business: Business, client: Client, now=None) -> list[Coupon
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
             .select_related("service").order_by("valid_until", "pk"))
     return [coupon for coupon in rows if coupon.uses_left != 0]
+
+
+def reward_tiers(*, business: Business) -> QuerySet[RewardTier]:
+    return (RewardTier.objects.for_business(business).select_related("service")
+            .annotate(codes_issued=Count("codes")).order_by("-is_active", "threshold", "pk"))
+
+
+def next_tier(*, business: Business, balance: int) -> RewardTier | None:
+    """The lowest active tier above `balance`: what the client is collecting for."""
+    return (RewardTier.objects.for_business(business)
+            .filter(is_active=True, threshold__gt=balance).order_by("threshold").first())
+
+
+def reward_codes_of_appointments(*, business: Business, appointment_ids) -> set[int]:
+    """Which of these bookings used a loyalty reward code: they carry a stamp mark."""
+    return set(CouponUse.objects.for_business(business)
+               .filter(appointment_id__in=list(appointment_ids),
+                       coupon__origin__in=LOYALTY_ORIGINS)
+               .values_list("appointment_id", flat=True))

@@ -43,6 +43,7 @@ from giftcards.models import (
     GiftCardPurchase,
     GiftCardTransaction,
     PurchaseState,
+    RewardTier,
     TransactionKind,
 )
 
@@ -820,3 +821,204 @@ def cancel_for_refund(*, invoice, refund_row, now: datetime | None = None) -> No
         for use in CouponUse.objects.for_business(business).filter(invoice=invoice,
                                                                     released_at__isnull=True):
             release_use(business, use, now=now)
+
+
+# Stamp-card rewards ------------------------------------------------------------------------
+
+TIER_FIELDS = ("name", "threshold", "discount_kind", "value", "service", "applies_to",
+               "validity_days", "earns_points", "resets_card", "is_active")
+# A huge adjustment on a small resetting card would otherwise issue codes by the thousand.
+MAX_RESETS_PER_ENTRY = 10
+
+
+def _discount_errors(row) -> dict[str, str | None]:
+    """Errors of the discount a tier or a given reward describes (as on coupons)."""
+    kind = row.discount_kind
+    errors = {
+        "discount_kind": None if kind in DiscountKind.values else _("Choose a discount."),
+        "applies_to": None if row.applies_to in AppliesTo.values else _(
+            "Choose what the code applies to."),
+        "validity_days": _whole_number_error(row.validity_days, low=1, high=MAX_VALIDITY_DAYS),
+    }
+    if kind == DiscountKind.AMOUNT:
+        errors["value"] = _amount_error(row.value)
+    elif kind == DiscountKind.PERCENT:
+        errors["value"] = _amount_error(row.value) or (
+            _("A percent discount cannot exceed 100.") if row.value > 100 else None)
+    elif kind == DiscountKind.FREE_SERVICE:
+        errors["service"] = None if row.service_id else _("Choose the free service.")
+        if row.applies_to == AppliesTo.PRODUCTS:
+            errors["applies_to"] = _("A free service applies to bookings.")
+    return errors
+
+
+def _normalise_discount(row) -> None:
+    if row.discount_kind == DiscountKind.FREE_SERVICE:
+        row.value = Decimal(0)
+        row.applies_to = AppliesTo.BOOKINGS
+    else:
+        row.service = None
+
+
+def _save_tier(business: Business, tier: RewardTier) -> RewardTier:
+    tier.name = _text(tier.name, 120)
+    _normalise_discount(tier)
+    errors = {"name": None if tier.name else _("Enter a name."),
+              "threshold": _whole_number_error(tier.threshold, low=1, high=MAX_POINTS_PRICE),
+              **_discount_errors(tier)}
+    _refuse(errors)
+    _same_business(business, "service", tier.service)
+    if tier.is_active:
+        others = RewardTier.objects.for_business(business).filter(is_active=True).exclude(
+            pk=tier.pk)
+        if others.filter(threshold=tier.threshold).exists():
+            raise ValidationError({"threshold": _("Another reward already needs this many "
+                                                  "points.")})
+        reset = others.filter(resets_card=True).first()
+        if tier.resets_card and others.filter(threshold__gt=tier.threshold).exists():
+            raise ValidationError({"resets_card": _("Only the highest reward can start the "
+                                                    "card over.")})
+        if reset is not None and tier.threshold > reset.threshold:
+            raise ValidationError({"threshold": _(
+                "%(name)s starts the card over at %(points)s points: no client could reach "
+                "this reward.") % {"name": reset.name, "points": reset.threshold}})
+    tier.save()
+    return tier
+
+
+@transaction.atomic(durable=True)
+def create_tier(*, business: Business, name: str, threshold: int, discount_kind: str,
+                value: Decimal = Decimal(0), service: Service | None = None,
+                applies_to: str = AppliesTo.BOOKINGS, validity_days: int = 90,
+                earns_points: bool = False, resets_card: bool = False,
+                is_active: bool = True) -> RewardTier:
+    """A new tier rewards only crossings from now on: nobody already above it gets it."""
+    locks.lock_tiers(business)
+    return _save_tier(business, RewardTier(
+        business=business, name=name, threshold=threshold, discount_kind=discount_kind,
+        value=value, service=service, applies_to=applies_to, validity_days=validity_days,
+        earns_points=earns_points, resets_card=resets_card, is_active=is_active))
+
+
+@transaction.atomic(durable=True)
+def update_tier(*, business: Business, tier: RewardTier, **changes) -> RewardTier:
+    """Codes already issued keep what they were issued with."""
+    unknown = set(changes) - set(TIER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    _same_business(business, "__all__", tier)
+    locks.lock_tiers(business)
+    locked = RewardTier.objects.for_business(business).get(pk=tier.pk)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    return _save_tier(business, locked)
+
+
+def _reward_code(business: Business, client: Client, *, origin: str, name: str,
+                 discount_kind: str, value: Decimal, service: Service | None, applies_to: str,
+                 validity_days: int, earns_points: bool, tier: RewardTier | None, by=None,
+                 now: datetime) -> Coupon:
+    """A single-use code of six letters, bound to `client`, valid `validity_days` days."""
+    code = Coupon(
+        business=business, code=_new_code(business, make=codes.new_reward_code, model=Coupon),
+        name=_text(name, 120), origin=origin, discount_kind=discount_kind, value=value,
+        service=service, applies_to=applies_to,
+        valid_until=_today(business, now) + timedelta(days=validity_days),
+        max_uses=1, max_uses_per_client=1, client=client, earns_points=earns_points,
+        tier=tier, created_by=by, created_at=now)
+    code.save(force_insert=True)
+    return code
+
+
+def _unlock(business: Business, client: Client, tier: RewardTier, *, balance: int,
+            now: datetime) -> Coupon:
+    code = _reward_code(business, client, origin=CouponOrigin.REWARD, name=tier.name,
+                        discount_kind=tier.discount_kind, value=tier.value,
+                        service=tier.service, applies_to=tier.applies_to,
+                        validity_days=tier.validity_days, earns_points=tier.earns_points,
+                        tier=tier, now=now)
+    from notifications.services import notify
+
+    with translation.override(business.language):
+        context = {"reward_code": code.code, "reward_name": code.name,
+                   "reward_expires": format_day(code.valid_until), "balance": str(balance)}
+    notify("reward_unlocked", client, context)
+    return code
+
+
+def reward_for_entry(*, entry, previous_balance: int, now: datetime | None = None
+                     ) -> list[Coupon]:
+    """Unlock the tiers an entry crosses upward, inside the entry's transaction (the
+    account is locked). Only points earned or added by staff unlock rewards: points
+    given back (a reversed purchase) were counted when first earned.
+
+    A reset tier takes its points off with a `reward` entry; the card then counts again
+    from what is left, which may unlock tiers again (at most MAX_RESETS_PER_ENTRY times).
+    Resets posted for earlier entries of the same batch come after all of the batch's
+    entries in the ledger, so they are added back to this entry's balances here."""
+    from loyalty.models import EntryKind, PointsEntry
+    from loyalty.services import post_entry
+
+    business = entry.business
+    if (entry.points <= 0 or entry.kind not in (EntryKind.EARN, EntryKind.ADJUST)
+            or not business.loyalty_enabled):
+        return []
+    tiers = list(RewardTier.objects.for_business(business).filter(is_active=True)
+                 .select_related("service").order_by("threshold"))
+    if not tiers:
+        return []
+    now = now or timezone.now()
+    reset = next((tier for tier in tiers if tier.resets_card), None)
+    later_resets = 0
+    if reset is not None:
+        later_resets = (PointsEntry.objects.for_business(business)
+                        .filter(client_id=entry.client_id, kind=EntryKind.REWARD,
+                                pk__gt=entry.pk)
+                        .aggregate(total=Sum("points"))["total"] or 0)
+    before, after = previous_balance + later_resets, entry.balance_after + later_resets
+    client = entry.client
+    unlocked = []
+    for _round in range(MAX_RESETS_PER_ENTRY):
+        crossed = [tier for tier in tiers if before < tier.threshold <= after]
+        unlocked += [_unlock(business, client, tier, balance=after, now=now)
+                     for tier in crossed]
+        if reset is None or reset not in crossed:
+            break
+        with translation.override(business.language):
+            description = _("%(reward)s unlocked: the card starts over") % {
+                "reward": reset.name}
+        post_entry(business=business, client=client, kind=EntryKind.REWARD,
+                   points=-reset.threshold, description=description,
+                   source=f"reset:{entry.pk}:{_round}", now=now)
+        before, after = 0, after - reset.threshold
+    return unlocked
+
+
+@transaction.atomic(durable=True)
+def give_reward(*, business: Business, client: Client, by, tier: RewardTier | None = None,
+                name: str = "", discount_kind: str = "", value: Decimal = Decimal(0),
+                service: Service | None = None, applies_to: str = AppliesTo.BOOKINGS,
+                validity_days: int = 90, earns_points: bool = False,
+                now: datetime | None = None) -> Coupon:
+    """Staff give a client an existing reward (`tier`) or a new custom one. No points
+    are taken and no "reward unlocked" email is sent: staff hand it over themselves."""
+    _same_business(business, "client", client)
+    _same_business(business, "tier", tier)
+    now = now or timezone.now()
+    if tier is not None:
+        return _reward_code(business, client, origin=CouponOrigin.GIVEN, name=tier.name,
+                            discount_kind=tier.discount_kind, value=tier.value,
+                            service=tier.service, applies_to=tier.applies_to,
+                            validity_days=tier.validity_days, earns_points=tier.earns_points,
+                            tier=tier, by=by, now=now)
+    custom = RewardTier(business=business, name=_text(name, 120), discount_kind=discount_kind,
+                        value=value, service=service, applies_to=applies_to,
+                        validity_days=validity_days)
+    _normalise_discount(custom)
+    _refuse({"name": None if custom.name else _("Enter a name."), **_discount_errors(custom)})
+    _same_business(business, "service", custom.service)
+    return _reward_code(business, client, origin=CouponOrigin.GIVEN, name=custom.name,
+                        discount_kind=custom.discount_kind, value=custom.value,
+                        service=custom.service, applies_to=custom.applies_to,
+                        validity_days=custom.validity_days, earns_points=earns_points,
+                        tier=None, by=by, now=now)

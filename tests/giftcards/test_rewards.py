@@ -1,0 +1,228 @@
+"""Stamp-card rewards: tiers at point thresholds, codes unlocked by crossing them upward,
+the reset tier that starts the card over, and rewards given by staff."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from booking.models import Extension
+from booking.services import tenants as tenant_services
+from giftcards import selectors, services
+from giftcards.models import Coupon, CouponOrigin
+from loyalty import services as loyalty_services
+from loyalty.hooks import next_reward
+from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from notifications.kinds import MessageKind
+from notifications.models import OutboundMessage
+from tests.factories import ClientFactory, ServiceFactory
+
+
+@pytest.fixture
+def business(business):
+    business, _also = tenant_services.set_extension(business=business,
+                                                    extension=Extension.LOYALTY, enabled=True)
+    loyalty_services.on_loyalty_switched(business=business, enabled=True,
+                                         now=timezone.now() - timedelta(days=1))
+    return business
+
+
+@pytest.fixture
+def fan(business):
+    return ClientFactory(business=business, marketing_opt_in=True,
+                         marketing_opt_in_at=timezone.now())
+
+
+def tier(business, threshold, name=None, **values):
+    values.setdefault("discount_kind", "amount")
+    values.setdefault("value", Decimal("5.00"))
+    return services.create_tier(business=business, name=name or f"{threshold} points reward",
+                                threshold=threshold, **values)
+
+
+def earn(business, client, points, owner=None):
+    return loyalty_services.post_entry(business=business, client=client, kind=EntryKind.EARN,
+                                       points=points, description="Visit")
+
+
+def codes_of(client):
+    return list(Coupon.objects.filter(client=client).order_by("pk"))
+
+
+def balance_of(client):
+    return PointsAccount.objects.get(client=client).balance
+
+
+def test_crossing_a_threshold_upward_issues_one_single_use_code_and_sends_reward_unlocked(
+        business, fan):
+    tier(business, 5, name="5 euros off", validity_days=30)
+    earn(business, fan, 3)
+    assert codes_of(fan) == []
+
+    earn(business, fan, 3)
+
+    [code] = codes_of(fan)
+    assert len(code.code) == 6 and code.code.isalpha() and code.code.isupper()
+    assert (code.origin, code.client, code.max_uses, code.name) == (
+        CouponOrigin.REWARD, fan, 1, "5 euros off")
+    assert code.valid_until == timezone.localdate(timezone.now(), business.zone) + timedelta(
+        days=30)
+    message = OutboundMessage.objects.get(kind=MessageKind.REWARD_UNLOCKED)
+    assert code.code in message.body
+    earn(business, fan, 3)
+    assert len(codes_of(fan)) == 1, "staying above a threshold unlocks nothing more"
+
+
+def test_one_entry_crossing_two_tiers_unlocks_both(business, fan):
+    tier(business, 5)
+    tier(business, 8, discount_kind="percent", value=Decimal("10"))
+    earn(business, fan, 9)
+    assert [code.tier.threshold for code in codes_of(fan)] == [5, 8]
+
+
+def test_the_reset_tier_starts_the_card_over_keeping_the_points_above_it(business, fan):
+    tier(business, 5)
+    tier(business, 10, resets_card=True)
+    earn(business, fan, 8)
+    earn(business, fan, 4)
+
+    assert [code.tier.threshold for code in codes_of(fan)] == [5, 10]
+    assert balance_of(fan) == 2
+    reset = PointsEntry.objects.get(client=fan, kind=EntryKind.REWARD)
+    assert (reset.points, reset.balance_after) == (-10, 2)
+    earn(business, fan, 3)
+    assert [code.tier.threshold for code in codes_of(fan)] == [5, 10, 5], \
+        "the started-over card unlocks its tiers again"
+
+
+def test_a_large_entry_goes_round_the_resetting_card_as_often_as_it_fills(business, fan):
+    tier(business, 5)
+    tier(business, 10, resets_card=True)
+    earn(business, fan, 27)
+    assert [code.tier.threshold for code in codes_of(fan)] == [5, 10, 5, 10, 5]
+    assert balance_of(fan) == 7
+
+
+def test_adding_or_lowering_a_tier_rewards_nobody_already_above_it(business, fan):
+    high = tier(business, 20)
+    earn(business, fan, 12)
+    tier(business, 10)
+    services.update_tier(business=business, tier=high, threshold=11)
+    earn(business, fan, 1)
+    assert codes_of(fan) == []
+
+
+def test_points_given_back_do_not_unlock_a_reward_again(business, fan):
+    tier(business, 5)
+    entry = earn(business, fan, 6)
+    spent = loyalty_services.spend_points(business=business, client=fan, points=6,
+                                          description="Gift card", source="test:1")
+    loyalty_services.reverse_entry(business=business, entry=spent)
+    assert balance_of(fan) == 6 and len(codes_of(fan)) == 1
+    assert entry.balance_after == 6
+
+
+def test_no_reward_while_loyalty_is_off(business, fan, owner):
+    tier(business, 5)
+    business, _also = tenant_services.set_extension(business=business,
+                                                    extension=Extension.LOYALTY, enabled=False)
+    fan.business = business
+    loyalty_services.adjust_points(business=business, client=fan, points=6,
+                                   description="Welcome", by=owner)
+    assert codes_of(fan) == []
+
+
+def test_a_reward_code_discounts_once_and_says_whether_the_booking_still_earns(business, fan):
+    colour = ServiceFactory(business=business, price=Decimal("40.00"))
+    tier(business, 5, discount_kind="free_service", service=colour, earns_points=True)
+    earn(business, fan, 5)
+    [code] = codes_of(fan)
+    found = services.booking_code(business, client=fan, service=colour, price=colour.price,
+                                  code=code.code.lower())
+    assert (found.discount, found.earns_points) == (Decimal("40.00"), True)
+    other = ClientFactory(business=business)
+    assert services.booking_code(business, client=other, service=colour, price=colour.price,
+                                 code=code.code) is None
+
+
+def test_staff_give_an_existing_or_a_custom_reward_without_points_or_email(business, fan, owner):
+    five = tier(business, 5, name="5 euros off")
+    earn(business, fan, 2)
+    given = services.give_reward(business=business, client=fan, tier=five, by=owner)
+    custom = services.give_reward(business=business, client=fan, by=owner, name="Sorry!",
+                                  discount_kind="percent", value=Decimal("20"),
+                                  validity_days=10)
+    assert [(c.origin, c.name, c.tier) for c in (given, custom)] == [
+        (CouponOrigin.GIVEN, "5 euros off", five), (CouponOrigin.GIVEN, "Sorry!", None)]
+    assert balance_of(fan) == 2
+    assert not OutboundMessage.objects.filter(kind=MessageKind.REWARD_UNLOCKED).exists()
+    assert {c.pk for c in selectors.client_codes(business=business, client=fan)} == {
+        given.pk, custom.pk}
+
+
+def test_a_custom_reward_with_a_bad_discount_is_refused_and_nothing_is_issued(
+        business, fan, owner):
+    with pytest.raises(ValidationError) as refusal:
+        services.give_reward(business=business, client=fan, by=owner, name="Too much",
+                             discount_kind="percent", value=Decimal("150"))
+    assert "value" in refusal.value.message_dict
+    assert codes_of(fan) == []
+
+
+@pytest.mark.parametrize("bad, field", [
+    ({"threshold": 0}, "threshold"),
+    ({"discount_kind": "amount", "value": Decimal("0")}, "value"),
+    ({"discount_kind": "free_service"}, "service"),
+    ({"validity_days": 0}, "validity_days"),
+])
+def test_bad_tiers_are_refused_with_the_field_named(business, bad, field):
+    with pytest.raises(ValidationError) as refusal:
+        tier(business, **{"threshold": 5, **bad})
+    assert field in refusal.value.message_dict
+
+
+def test_only_the_highest_tier_resets_and_nothing_sits_above_the_reset(business):
+    tier(business, 10, resets_card=True)
+    with pytest.raises(ValidationError) as above:
+        tier(business, 12)
+    assert "threshold" in above.value.message_dict
+    with pytest.raises(ValidationError) as same:
+        tier(business, 10)
+    assert "threshold" in same.value.message_dict
+    with pytest.raises(ValidationError) as second_reset:
+        tier(business, 5, resets_card=True)
+    assert "resets_card" in second_reset.value.message_dict
+
+
+def test_progress_to_the_next_reward(business, fan):
+    tier(business, 10, name="Free manicure")
+    earn(business, fan, 4)
+    progress = next_reward(business=business, client=fan, balance=4)
+    assert (progress.name, progress.missing, progress.percent) == ("Free manicure", 6, 40)
+    assert next_reward(business=business, client=fan, balance=10) is None
+
+
+def test_the_crediting_sweep_resets_the_card_right_when_one_batch_holds_two_visits(
+        business, fan):
+    from tests.factories import AppointmentFactory
+
+    colour = ServiceFactory(business=business, price=Decimal("60.00"))
+    loyalty_services.set_catalog_points(business=business, service=colour, is_enabled=True,
+                                        points=6)
+    tier(business, 10, resets_card=True)
+    earn(business, fan, 3)
+    for hours_ago in (6, 4):
+        end = timezone.now().replace(microsecond=0) - timedelta(hours=hours_ago)
+        AppointmentFactory(business=business, client=fan, service=colour,
+                           staff_member__business=business, starts_at=end - timedelta(hours=1),
+                           ends_at=end, busy_from=end - timedelta(hours=1), busy_until=end)
+
+    assert loyalty_services.credit_due_appointments() == 2
+
+    # 3 + 6 = 9, + 6 = 15: one reward, and the card starts over at 5.
+    assert [code.tier.threshold for code in codes_of(fan)] == [10]
+    assert balance_of(fan) == 5
+    assert list(PointsEntry.objects.filter(client=fan).order_by("pk")
+                .values_list("points", "balance_after")) == [(3, 3), (6, 9), (6, 15), (-10, 5)]
