@@ -18,7 +18,8 @@ class AppliedCode:
     """What a recognised code does to a booking.
 
     `earns_points`: whether a booking using the code still earns loyalty points (a
-    coupon does not; a loyalty reward says). `redeem(appointment=...)` records the use
+    coupon does not; a loyalty reward says). `is_reward`: the code is a loyalty reward,
+    which the back office marks with a stamp. `redeem(appointment=...)` records the use
     inside the booking's transaction, so that a use limit reached meanwhile refuses
     the booking (ValidationError) instead of over-using the code.
     """
@@ -27,6 +28,7 @@ class AppliedCode:
     label: str
     discount: Decimal
     earns_points: bool = False
+    is_reward: bool = False
     redeem: Callable[..., None] | None = None
 
 

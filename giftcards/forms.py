@@ -5,7 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Client, Service
-from giftcards.models import MAX_POINTS_PRICE, MAX_VALIDITY_DAYS, AppliesTo, DiscountKind
+from giftcards.models import (
+    MAX_POINTS_PRICE,
+    MAX_VALIDITY_DAYS,
+    AppliesTo,
+    DiscountKind,
+    RewardTier,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_INPUT = forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
@@ -117,4 +123,74 @@ class CouponForm(forms.Form):
         values["client"] = values.pop("client_email")
         if values["value"] is None:
             values["value"] = 0
+        return values
+
+
+class _DiscountFields(forms.Form):
+    """What a stamp-card reward gives, as on a coupon."""
+
+    name = forms.CharField(label=_("Name"), max_length=120,
+                           help_text=_("Shown to the client with the code, e.g. "
+                                       "\"5 € off your next visit\"."))
+    discount_kind = forms.ChoiceField(label=_("Discount"), choices=DiscountKind.choices)
+    value = _money_field(_("Amount or percent"), required=False)
+    service = forms.ModelChoiceField(
+        label=_("Free service"), queryset=Service.objects.none(), required=False,
+        error_messages={"invalid_choice": _("This service is not in your business.")})
+    applies_to = forms.ChoiceField(label=_("Applies to"), choices=AppliesTo.choices)
+    validity_days = forms.IntegerField(label=_("Code valid for (days)"), initial=90,
+                                       min_value=1, max_value=MAX_VALIDITY_DAYS)
+    earns_points = forms.BooleanField(label=_("Bookings using it still earn points"),
+                                      required=False)
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.for_business(business)
+
+    def values(self) -> dict:
+        values = dict(self.cleaned_data)
+        if values.get("value") is None:
+            values["value"] = 0
+        return values
+
+
+class RewardTierForm(_DiscountFields):
+    threshold = forms.IntegerField(label=_("Points needed"), min_value=1,
+                                   max_value=MAX_POINTS_PRICE)
+    resets_card = forms.BooleanField(
+        label=_("Starts the card over"), required=False,
+        help_text=_("Only the highest reward can: its points are taken off when it is "
+                    "unlocked, and the points above it are kept."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    field_order = ["name", "threshold", "discount_kind", "value", "service", "applies_to",
+                   "validity_days", "earns_points", "resets_card", "is_active"]
+
+
+class GiveRewardForm(_DiscountFields):
+    """An existing reward (a tier), or a new one described here."""
+
+    tier = forms.ModelChoiceField(
+        label=_("Reward"), queryset=None, required=False,
+        empty_label=_("A new reward, described below"),
+        error_messages={"invalid_choice": _("This reward is not in your business.")})
+
+    field_order = ["tier", "name", "discount_kind", "value", "service", "applies_to",
+                   "validity_days", "earns_points"]
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, business=business, **kwargs)
+        self.fields["tier"].queryset = RewardTier.objects.for_business(business).filter(
+            is_active=True)
+        # Filled only for a new reward: the service checks them then.
+        for name in ("name", "discount_kind", "applies_to", "validity_days"):
+            self.fields[name].required = False
+
+    def values(self) -> dict:
+        values = super().values()
+        if values["tier"] is not None:
+            return {"tier": values["tier"]}
+        values.pop("tier")
+        values["validity_days"] = values["validity_days"] or 90
+        values["applies_to"] = values["applies_to"] or AppliesTo.BOOKINGS
         return values

@@ -35,7 +35,9 @@ def resolve_booking_code(*, business, client, service, price, code) -> AppliedCo
         services.record_booking_code(business, found, appointment=appointment)
 
     return AppliedCode(code=found.code, label=found.label, discount=found.discount,
-                       earns_points=found.earns_points, redeem=record)
+                       earns_points=found.earns_points,
+                       is_reward=found.coupon is not None and found.coupon.is_loyalty,
+                       redeem=record)
 
 
 class GiftCardRedeemer:

@@ -55,6 +55,7 @@ from giftcards.models import (
     GiftCardOffer,
     GiftCardPurchase,
     GiftCardTransaction,
+    RewardTier,
 )
 from loyalty.models import AppointmentCredit, CatalogPoints, PointsAccount, PointsEntry, Program
 from notifications.kinds import MessageKind
@@ -565,6 +566,17 @@ class CouponFactory(factory.django.DjangoModelFactory):
     value = Decimal("5.00")
 
 
+class RewardTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RewardTier
+
+    business = factory.SubFactory(BusinessFactory)
+    name = factory.Sequence(lambda n: f"Reward {n}")
+    threshold = factory.Sequence(lambda n: 10 + n)
+    discount_kind = "amount"
+    value = Decimal("5.00")
+
+
 class CouponUseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CouponUse
@@ -613,6 +625,7 @@ FACTORIES = {
     GiftCardPurchase: GiftCardPurchaseFactory,
     Coupon: CouponFactory,
     CouponUse: CouponUseFactory,
+    RewardTier: RewardTierFactory,
     MessageTemplate: MessageTemplateFactory,
     OutboundMessage: OutboundMessageFactory,
     ExportJob: ExportJobFactory,

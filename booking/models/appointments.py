@@ -73,6 +73,8 @@ class Appointment(TenantModel):
     discount_code = models.CharField(_("discount code"), max_length=40, blank=True)
     discount = models.DecimalField(_("discount"), default=0, **MONEY)
     code_earns_points = models.BooleanField(default=True)
+    # The code was a loyalty reward: the back office shows the booking with a stamp.
+    used_reward = models.BooleanField(_("used a loyalty reward"), default=False)
     state = models.CharField(_("state"), max_length=10, choices=AppointmentState.choices,
                              default=AppointmentState.BOOKED)
     state_changed_at = models.DateTimeField(null=True, blank=True)

@@ -102,7 +102,9 @@ def _apply_code(appointment: Appointment, code: str) -> None:
     appointment.discount_code = applied.code
     appointment.discount = min(applied.discount, appointment.price)
     appointment.code_earns_points = applied.earns_points
-    appointment.save(update_fields=["discount_code", "discount", "code_earns_points"])
+    appointment.used_reward = applied.is_reward
+    appointment.save(update_fields=["discount_code", "discount", "code_earns_points",
+                                    "used_reward"])
     if applied.redeem is not None:
         applied.redeem(appointment=appointment)
 

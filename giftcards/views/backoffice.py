@@ -23,11 +23,13 @@ from giftcards.forms import (
     CouponFilterForm,
     CouponForm,
     GiftCardSearchForm,
+    GiveRewardForm,
     IssueForm,
     OfferForm,
     OfferPointsForm,
+    RewardTierForm,
 )
-from giftcards.models import Coupon, GiftCard, GiftCardOffer
+from giftcards.models import Coupon, GiftCard, GiftCardOffer, RewardTier
 
 PER_PAGE = 50
 CLIENT_RESULTS = 20
@@ -252,3 +254,58 @@ def coupon_set_active(request, coupon_pk):
                      else _("%(code)s deactivated: it can no longer be used.") % {
                          "code": coupon.code})
     return redirect(_url(request, "coupon-list"))
+
+
+# Stamp-card rewards ------------------------------------------------------------------------
+
+@backoffice_view
+def tier_list(request):
+    return render(request, "giftcards/backoffice/tier_list.html", {
+        "tiers": selectors.reward_tiers(business=request.business)})
+
+
+def _tier_form_page(request, form, *, title: str):
+    return render(request, "giftcards/backoffice/tier_form.html", {
+        "form": form, "title": title, "back_url": _url(request, "tier-list")})
+
+
+@backoffice_view(role=Role.MANAGER)
+def tier_create(request):
+    form = RewardTierForm(request.POST or None, business=request.business)
+    saved = _saved(request, form, lambda **_values: services.create_tier(
+        business=request.business, **form.values()),
+        success=_("Reward saved."), to=_url(request, "tier-list"))
+    return saved or _tier_form_page(request, form, title=_("New reward"))
+
+
+@backoffice_view(role=Role.MANAGER)
+def tier_edit(request, reward_tier_pk):
+    tier = get_for_business_or_404(RewardTier, request.business, pk=reward_tier_pk)
+    form = RewardTierForm(request.POST or None, business=request.business, initial={
+        name: getattr(tier, name) for name in services.TIER_FIELDS})
+    saved = _saved(request, form, lambda **_values: services.update_tier(
+        business=request.business, tier=tier, **form.values()),
+        success=_("Reward saved."), to=_url(request, "tier-list"))
+    return saved or _tier_form_page(request, form, title=tier.name)
+
+
+@backoffice_view(role=Role.MANAGER)
+def give_reward(request, client_pk):
+    """Staff give a client a reward: an existing one or a new one, without points."""
+    business = request.business
+    client = get_for_business_or_404(Client, business, pk=client_pk)
+    form = GiveRewardForm(request.POST or None, business=business)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code = services.give_reward(business=business, client=client, by=request.user,
+                                        **form.values())
+        except ValidationError as refusal:
+            _add_errors(form, refusal)
+        else:
+            messages.success(request, _("%(client)s received the reward %(name)s: code "
+                                        "%(code)s.") % {"client": client.full_name,
+                                                        "name": code.name, "code": code.code})
+            return redirect(reverse("booking:client-detail", args=[business.slug, client.pk]))
+    return render(request, "giftcards/backoffice/give_reward.html", {
+        "form": form, "client": client,
+        "back_url": reverse("booking:client-detail", args=[business.slug, client.pk])})

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
+from booking.services.appointments import book_appointment
 from giftcards import selectors, services
 from giftcards.models import Coupon, CouponOrigin
 from loyalty import services as loyalty_services
@@ -17,6 +19,7 @@ from loyalty.hooks import next_reward
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
+from tests.booking.booking_setup import next_weekday, open_salon, paris
 from tests.factories import ClientFactory, ServiceFactory
 
 
@@ -226,3 +229,29 @@ def test_the_crediting_sweep_resets_the_card_right_when_one_batch_holds_two_visi
     assert balance_of(fan) == 5
     assert list(PointsEntry.objects.filter(client=fan).order_by("pk")
                 .values_list("points", "balance_after")) == [(3, 3), (6, 9), (6, 15), (-10, 5)]
+
+
+
+def test_a_booking_that_used_a_reward_code_carries_a_stamp_in_the_back_office(
+        client, business, fan, owner):
+    salon = open_salon(business)
+    tier(business, 5)
+    earn(business, fan, 5)
+    [code] = codes_of(fan)
+
+    def book(code, hour):
+        return book_appointment(business=business, client=fan, service=salon.cut,
+                                start=paris(next_weekday(1), hour), staff_member=salon.anna,
+                                code=code)
+
+    rewarded, plain = book(code.code, 10), book("", 14)
+
+    assert rewarded.used_reward and rewarded.discount == Decimal("5.00")
+    assert not plain.used_reward
+    client.force_login(owner)
+    pages = [client.get(reverse("booking:appointment-detail", args=[business.slug, pk]))
+             .content.decode() for pk in (rewarded.pk, plain.pk)]
+    assert "Used a loyalty reward" in pages[0] and "Used a loyalty reward" not in pages[1]
+    day = client.get(reverse("booking:calendar-day", args=[business.slug]),
+                     {"day": rewarded.starts_at.astimezone(business.zone).date().isoformat()})
+    assert day.content.decode().count("Used a loyalty reward") == 2  # title and hidden text
