@@ -67,7 +67,9 @@ def test_crossing_a_threshold_upward_issues_one_single_use_code_and_sends_reward
     earn(business, fan, 3)
 
     [code] = codes_of(fan)
-    assert len(code.code) == 6 and code.code.isalpha() and code.code.isupper()
+    assert len(code.code) == 6
+    assert code.code.isalpha()
+    assert code.code.isupper()
     assert (code.origin, code.client, code.max_uses, code.name) == (
         CouponOrigin.REWARD, fan, 1, "5 euros off")
     assert code.valid_until == timezone.localdate(timezone.now(), business.zone) + timedelta(
@@ -123,7 +125,8 @@ def test_points_given_back_do_not_unlock_a_reward_again(business, fan):
     spent = loyalty_services.spend_points(business=business, client=fan, points=6,
                                           description="Gift card", source="test:1")
     loyalty_services.reverse_entry(business=business, entry=spent)
-    assert balance_of(fan) == 6 and len(codes_of(fan)) == 1
+    assert balance_of(fan) == 6
+    assert len(codes_of(fan)) == 1
     assert entry.balance_after == 6
 
 
@@ -174,7 +177,7 @@ def test_a_custom_reward_with_a_bad_discount_is_refused_and_nothing_is_issued(
     assert codes_of(fan) == []
 
 
-@pytest.mark.parametrize("bad, field", [
+@pytest.mark.parametrize(("bad", "field"), [
     ({"threshold": 0}, "threshold"),
     ({"discount_kind": "amount", "value": Decimal("0")}, "value"),
     ({"discount_kind": "free_service"}, "service"),
@@ -246,12 +249,14 @@ def test_a_booking_that_used_a_reward_code_carries_a_stamp_in_the_back_office(
 
     rewarded, plain = book(code.code, 10), book("", 14)
 
-    assert rewarded.used_reward and rewarded.discount == Decimal("5.00")
+    assert rewarded.used_reward
+    assert rewarded.discount == Decimal("5.00")
     assert not plain.used_reward
     client.force_login(owner)
     pages = [client.get(reverse("booking:appointment-detail", args=[business.slug, pk]))
              .content.decode() for pk in (rewarded.pk, plain.pk)]
-    assert "Used a loyalty reward" in pages[0] and "Used a loyalty reward" not in pages[1]
+    assert "Used a loyalty reward" in pages[0]
+    assert "Used a loyalty reward" not in pages[1]
     day = client.get(reverse("booking:calendar-day", args=[business.slug]),
                      {"day": rewarded.starts_at.astimezone(business.zone).date().isoformat()})
     assert day.content.decode().count("Used a loyalty reward") == 2  # title and hidden text
