@@ -29,6 +29,7 @@ from giftcards.models import (
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
+    RewardTier,
     TransactionKind,
 )
 
@@ -297,7 +298,102 @@ class CouponViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveModelMi
         return Response(self.get_serializer(coupon).data)
 
 
+# Stamp-card rewards ------------------------------------------------------------------------
+
+class RewardTierSerializer(serializers.ModelSerializer):
+    value = _money(default=0)
+    discount_kind = serializers.ChoiceField(choices=DiscountKind.choices)
+    applies_to = serializers.ChoiceField(choices=AppliesTo.choices, default=AppliesTo.BOOKINGS)
+    service = BusinessRowField(Service, _("No service with this id in your business."),
+                               required=False, allow_null=True)
+    threshold = serializers.IntegerField(min_value=1, max_value=MAX_POINTS_PRICE,
+                                         help_text="Points that unlock the reward.")
+    validity_days = serializers.IntegerField(min_value=1, max_value=MAX_VALIDITY_DAYS,
+                                             default=90)
+
+    class Meta:
+        model = RewardTier
+        fields = ["id", "name", "threshold", "discount_kind", "value", "service", "applies_to",
+                  "validity_days", "earns_points", "resets_card", "is_active"]
+        read_only_fields = ["id"]
+        validators = []
+
+
+class RewardTierViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        TenantModelViewSet):
+    """Stamp-card tiers: crossing `threshold` points upward unlocks a single-use code for
+    the client and emails it. Adding or lowering a tier rewards nobody already above it."""
+
+    model = RewardTier
+    serializer_class = RewardTierSerializer
+    lookup_url_kwarg = "reward_tier_pk"
+    filterset_fields = ["is_active"]
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tier = services.create_tier(business=self.business, **serializer.validated_data)
+        return Response(self.get_serializer(tier).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, reward_tier_pk=None):
+        tier = self.get_object()
+        serializer = self.get_serializer(tier, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        tier = services.update_tier(business=self.business, tier=tier,
+                                    **serializer.validated_data)
+        return Response(self.get_serializer(tier).data)
+
+
+class GiveRewardSerializer(serializers.Serializer):
+    client = BusinessRowField(Client, _("No client with this id in your business."))
+    tier = BusinessRowField(RewardTier, _("No reward with this id in your business."),
+                            required=False, allow_null=True,
+                            help_text="An existing reward; omit it to describe a new one.")
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    discount_kind = serializers.ChoiceField(choices=DiscountKind.choices, required=False,
+                                            allow_blank=True, default="")
+    value = _money(default=0)
+    service = BusinessRowField(Service, _("No service with this id in your business."),
+                               required=False, allow_null=True)
+    applies_to = serializers.ChoiceField(choices=AppliesTo.choices, default=AppliesTo.BOOKINGS)
+    validity_days = serializers.IntegerField(min_value=1, max_value=MAX_VALIDITY_DAYS,
+                                             default=90)
+    earns_points = serializers.BooleanField(default=False)
+
+
+class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantModelViewSet):
+    """Loyalty reward codes (unlocked or given by staff). POST gives a client a reward:
+    no points are taken and no email is sent."""
+
+    model = Coupon
+    serializer_class = CouponSerializer
+    lookup_url_kwarg = "coupon_pk"
+    filterset_fields = ["is_active", "origin", "client"]
+
+    @property
+    def required_role(self):
+        return Role.STAFF if self.request.method in SAFE_METHODS else Role.MANAGER
+
+    def get_queryset(self):
+        return super().get_queryset().loyalty()
+
+    @extend_schema(request=GiveRewardSerializer, responses={201: CouponSerializer})
+    @idempotent
+    def create(self, request):
+        data = GiveRewardSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        client, tier = values.pop("client"), values.pop("tier", None)
+        if tier is not None:
+            values = {}
+        code = services.give_reward(business=self.business, client=client, tier=tier,
+                                    by=request.user, **values)
+        return Response(CouponSerializer(code).data, status=status.HTTP_201_CREATED)
+
+
 def register(router) -> None:
     router.register("gift-card-offers", OfferViewSet, basename="gift-card-offer")
     router.register("gift-cards", GiftCardViewSet, basename="gift-card")
     router.register("coupons", CouponViewSet, basename="coupon")
+    router.register("reward-tiers", RewardTierViewSet, basename="reward-tier")
+    router.register("rewards", RewardViewSet, basename="reward")
