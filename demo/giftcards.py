@@ -1,6 +1,7 @@
 """The gift card part of the demo, at Atelier Lumière: two offers (one also for points),
-a card Léa bought online and has partly spent, and a welcome coupon. Studio
-Kvitka sells one card in hryvnias.
+a card Léa bought online and has partly spent, a welcome coupon, and a stamp card of
+three rewards (loaded before the points are credited, so that Claire's points have
+already unlocked a reward code). Studio Kvitka sells one card in hryvnias.
 
 Made through the services; found before being made, so loading twice changes nothing.
 """
@@ -10,9 +11,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 
-from booking.models import Business, Client
+from booking.models import Business, Client, Service
 from giftcards import services
-from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin
+from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin, RewardTier
 
 OFFERS = {
     "atelier-lumiere": [
@@ -25,6 +26,12 @@ OFFERS = {
     ],
 }
 WELCOME_CODE = "BIENVENUE10"
+# name, points, discount, value, applies to, free service, valid (days), resets the card
+REWARD_TIERS = [
+    ("5 € sur votre prochaine visite", 10, "amount", "5.00", "bookings", None, 60, False),
+    ("-15 % sur les produits", 20, "percent", "15", "products", None, 90, False),
+    ("Un brushing offert", 30, "free_service", "0", "bookings", "Brushing", 90, True),
+]
 
 
 def _offers(business: Business, rows) -> None:
@@ -51,11 +58,23 @@ def _leas_card(business: Business) -> None:
                               amount=Decimal("18.00"), note="Shampoing doux")
 
 
+def _reward_tiers(business: Business) -> None:
+    if RewardTier.objects.for_business(business).exists():
+        return
+    for name, points, kind, value, applies_to, service, days, resets in REWARD_TIERS:
+        services.create_tier(
+            business=business, name=name, threshold=points, discount_kind=kind,
+            value=Decimal(value), applies_to=applies_to, validity_days=days,
+            service=Service.objects.for_business(business).filter(name=service).first(),
+            earns_points=kind == "amount", resets_card=resets)
+
+
 def load(businesses: dict[str, Business]) -> None:
     atelier = businesses["atelier-lumiere"]
     for slug, rows in OFFERS.items():
         _offers(businesses[slug], rows)
     _leas_card(atelier)
+    _reward_tiers(atelier)
     if not Coupon.objects.for_business(atelier).filter(code=WELCOME_CODE).exists():
         services.create_coupon(business=atelier, code=WELCOME_CODE, name="Bienvenue : -10 %",
                                discount_kind="percent", value=Decimal("10"),

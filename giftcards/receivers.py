@@ -77,6 +77,10 @@ def next_reward(*, business, client, balance):
     """The client's progress to their next stamp-card reward, for loyalty's pages."""
     from loyalty.hooks import NextReward
 
+    reset = selectors.reset_tier(business=business)
+    if reset is not None and balance >= reset.threshold:
+        # A balance still to be credited may go round the card: count what stays on it.
+        balance %= reset.threshold
     tier = selectors.next_tier(business=business, balance=balance)
     if tier is None:
         return None

@@ -7,10 +7,8 @@ from django.utils.translation import gettext as _
 from booking.models import Business, Client
 from giftcards import codes
 from giftcards.models import (
-    LOYALTY_ORIGINS,
     Coupon,
     CouponOrigin,
-    CouponUse,
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
@@ -132,9 +130,7 @@ def next_tier(*, business: Business, balance: int) -> RewardTier | None:
             .filter(is_active=True, threshold__gt=balance).order_by("threshold").first())
 
 
-def reward_codes_of_appointments(*, business: Business, appointment_ids) -> set[int]:
-    """Which of these bookings used a loyalty reward code: they carry a stamp mark."""
-    return set(CouponUse.objects.for_business(business)
-               .filter(appointment_id__in=list(appointment_ids),
-                       coupon__origin__in=LOYALTY_ORIGINS)
-               .values_list("appointment_id", flat=True))
+def reset_tier(*, business: Business) -> RewardTier | None:
+    return RewardTier.objects.for_business(business).filter(is_active=True,
+                                                            resets_card=True).first()
+

@@ -960,12 +960,12 @@ def reward_for_entry(*, entry, previous_balance: int, now: datetime | None = Non
     from loyalty.services import post_entry
 
     business = entry.business
-    if (entry.points <= 0 or entry.kind not in (EntryKind.EARN, EntryKind.ADJUST)
-            or not business.loyalty_enabled):
+    if entry.points <= 0 or entry.kind not in (EntryKind.EARN, EntryKind.ADJUST):
         return []
     tiers = list(RewardTier.objects.for_business(business).filter(is_active=True)
                  .select_related("service").order_by("threshold"))
-    if not tiers:
+    # Read, not taken from `business`: the caller's copy may predate a switch.
+    if not tiers or not Business.objects.filter(pk=business.pk, loyalty_enabled=True).exists():
         return []
     now = now or timezone.now()
     reset = next((tier for tier in tiers if tier.resets_card), None)

@@ -7,7 +7,15 @@ import pytest
 
 from demo import data
 from demo import giftcards as demo_giftcards
-from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardTransaction
+from giftcards.models import (
+    Coupon,
+    CouponOrigin,
+    GiftCard,
+    GiftCardOffer,
+    GiftCardTransaction,
+    RewardTier,
+)
+from notifications.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +35,15 @@ def test_the_demo_has_offers_a_partly_spent_card_and_a_coupon_and_loads_twice_th
     assert Coupon.objects.for_business(atelier).filter(code="BIENVENUE10").exists()
     assert (GiftCardOffer.objects.count(), GiftCard.objects.count(),
             GiftCardTransaction.objects.count(), Coupon.objects.count()) == counts
+
+
+def test_the_demo_stamp_card_has_already_unlocked_claires_reward():
+    businesses = data.load()
+    atelier = businesses["atelier-lumiere"]
+
+    assert [tier.threshold for tier in RewardTier.objects.for_business(atelier)] == [10, 20, 30]
+    unlocked = Coupon.objects.for_business(atelier).filter(
+        origin=CouponOrigin.REWARD, client__email="claire@example.com")
+    assert unlocked.exists()
+    assert OutboundMessage.objects.for_business(atelier).filter(
+        kind="reward_unlocked", client__email="claire@example.com").exists()

@@ -260,3 +260,23 @@ def test_a_booking_that_used_a_reward_code_carries_a_stamp_in_the_back_office(
     day = client.get(reverse("booking:calendar-day", args=[business.slug]),
                      {"day": rewarded.starts_at.astimezone(business.zone).date().isoformat()})
     assert day.content.decode().count("Used a loyalty reward") == 2  # title and hidden text
+
+
+def test_progress_counts_what_stays_on_a_resetting_card(business, fan):
+    tier(business, 5, name="Small")
+    tier(business, 10, name="Big", resets_card=True)
+    progress = next_reward(business=business, client=fan, balance=13)
+    assert (progress.name, progress.missing) == ("Small", 2)
+
+
+def test_the_booking_confirmation_names_the_points_missing_for_the_next_reward(business, fan):
+    from loyalty.selectors import booking_sentence
+
+    colour = ServiceFactory(business=business)
+    loyalty_services.set_catalog_points(business=business, service=colour, is_enabled=True,
+                                        points=1)
+    tier(business, 10)
+
+    sentence = booking_sentence(business=business, client=fan, service=colour)
+
+    assert sentence.endswith("You need 9 more points for your next reward.")
