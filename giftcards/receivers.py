@@ -69,8 +69,8 @@ def on_appointment_state_changed(*, appointment, to_state, **_kwargs) -> None:
         services.on_appointment_cancelled(appointment=appointment)
 
 
-def on_balance_changed(*, entry, previous_balance, **_kwargs) -> None:
-    services.reward_for_entry(entry=entry, previous_balance=previous_balance)
+def on_balance_changed(*, changes, **_kwargs) -> None:
+    services.reward_for_entries(changes=changes)
 
 
 def next_reward(*, business, client, balance):

@@ -946,22 +946,24 @@ def _unlock(business: Business, client: Client, tier: RewardTier, *, balance: in
     return code
 
 
-def reward_for_entry(*, entry, previous_balance: int, now: datetime | None = None
-                     ) -> list[Coupon]:
-    """Unlock the tiers an entry crosses upward, inside the entry's transaction (the
-    account is locked). Only points earned or added by staff unlock rewards: points
-    given back (a reversed purchase) were counted when first earned.
+def reward_for_entries(*, changes, now: datetime | None = None) -> list[Coupon]:
+    """Unlock the tiers that entries cross upward, inside their transaction (their
+    accounts are locked). `changes`: [(entry, previous_balance)] of one business, in
+    ledger order. Only points earned or added by staff unlock rewards: points given
+    back (a reversed purchase) were counted when first earned.
 
     A reset tier takes its points off with a `reward` entry; the card then counts again
     from what is left, which may unlock tiers again (at most MAX_RESETS_PER_ENTRY times).
-    Resets posted for earlier entries of the same batch come after all of the batch's
-    entries in the ledger, so they are added back to this entry's balances here."""
-    from loyalty.models import EntryKind, PointsEntry
+    A batch's entries are all written before this runs, so a reset posted for an earlier
+    entry of a client is carried over to that client's later entries here."""
+    from loyalty.models import EntryKind
     from loyalty.services import post_entry
 
-    business = entry.business
-    if entry.points <= 0 or entry.kind not in (EntryKind.EARN, EntryKind.ADJUST):
+    earning = [(entry, previous) for entry, previous in changes
+               if entry.points > 0 and entry.kind in (EntryKind.EARN, EntryKind.ADJUST)]
+    if not earning:
         return []
+    business = earning[0][0].business
     tiers = list(RewardTier.objects.for_business(business).filter(is_active=True)
                  .select_related("service").order_by("threshold"))
     # Read, not taken from `business`: the caller's copy may predate a switch.
@@ -969,28 +971,25 @@ def reward_for_entry(*, entry, previous_balance: int, now: datetime | None = Non
         return []
     now = now or timezone.now()
     reset = next((tier for tier in tiers if tier.resets_card), None)
-    later_resets = 0
-    if reset is not None:
-        later_resets = (PointsEntry.objects.for_business(business)
-                        .filter(client_id=entry.client_id, kind=EntryKind.REWARD,
-                                pk__gt=entry.pk)
-                        .aggregate(total=Sum("points"))["total"] or 0)
-    before, after = previous_balance + later_resets, entry.balance_after + later_resets
-    client = entry.client
+    reset_so_far: dict[int, int] = {}
     unlocked = []
-    for _round in range(MAX_RESETS_PER_ENTRY):
-        crossed = [tier for tier in tiers if before < tier.threshold <= after]
-        unlocked += [_unlock(business, client, tier, balance=after, now=now)
-                     for tier in crossed]
-        if reset is None or reset not in crossed:
-            break
-        with translation.override(business.language):
-            description = _("%(reward)s unlocked: the card starts over") % {
-                "reward": reset.name}
-        post_entry(business=business, client=client, kind=EntryKind.REWARD,
-                   points=-reset.threshold, description=description,
-                   source=f"reset:{entry.pk}:{_round}", now=now)
-        before, after = 0, after - reset.threshold
+    for entry, previous in earning:
+        carried = reset_so_far.get(entry.client_id, 0)
+        before, after = previous - carried, entry.balance_after - carried
+        for round_number in range(MAX_RESETS_PER_ENTRY):
+            crossed = [tier for tier in tiers if before < tier.threshold <= after]
+            unlocked += [_unlock(business, entry.client, tier, balance=after, now=now)
+                         for tier in crossed]
+            if reset is None or reset not in crossed:
+                break
+            with translation.override(business.language):
+                description = _("%(reward)s unlocked: the card starts over") % {
+                    "reward": reset.name}
+            post_entry(business=business, client=entry.client, kind=EntryKind.REWARD,
+                       points=-reset.threshold, description=description,
+                       source=f"reset:{entry.pk}:{round_number}", now=now)
+            reset_so_far[entry.client_id] = carried = carried + reset.threshold
+            before, after = 0, after - reset.threshold
     return unlocked
 
 

@@ -115,10 +115,11 @@ def _write_entries(business: Business, accounts: dict[int, PointsAccount],
     else:
         _update_balances(list(touched.values()), now)
     running = dict(previous)
+    changes = []
     for row in rows:
-        events.balance_changed.send(sender=PointsEntry, entry=row,
-                                    previous_balance=running[row.client_id])
+        changes.append((row, running[row.client_id]))
         running[row.client_id] = row.balance_after
+    events.balance_changed.send(sender=PointsEntry, changes=changes)
     return rows
 
 
