@@ -8,7 +8,12 @@ from booking.models import Extension, Role
 from booking.services.tenants import set_extension
 from loyalty import services as loyalty_services
 from tests.booking.booking_setup import open_salon
-from tests.factories import ClientFactory, StaffMembershipFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    RewardTierFactory,
+    StaffMembershipFactory,
+    UserFactory,
+)
 from tests.fixtures.browser import serious_violations
 from tests.fixtures.site import sign_in_on_site
 
@@ -24,6 +29,9 @@ def backoffice_pages(business, client_pk, service_pk):
         ("booking:settings-extensions", []), ("loyalty:settings", []),
         ("loyalty:adjust", []), ("checkout:start", []), ("checkout:invoice-list", []),
         ("notifications:message-list", []), ("reports:index", []),
+        ("giftcards:card-list", []), ("giftcards:coupon-list", []),
+        ("giftcards:tier-list", []), ("giftcards:tier-create", []),
+        ("giftcards:give-reward", [client_pk]),
     ]]
 
 
@@ -33,6 +41,7 @@ def site_pages(business, service_pk):
             reverse("booking:site-book-service", args=[slug, service_pk]),
             reverse("booking:site-my-appointments", args=[slug]),
             reverse("loyalty:site-loyalty", args=[slug]),
+            reverse("giftcards:site-mine", args=[slug]),
             reverse("booking:site-profile", args=[slug])]
 
 
@@ -48,6 +57,7 @@ def test_pages_have_no_serious_accessibility_violations(page, live_server, busin
     StaffMembershipFactory(business=business, user=owner, role=Role.OWNER)
     visitor = UserFactory(language=language)
     regular = ClientFactory(business=business, user=visitor)
+    RewardTierFactory(business=business, name="5 € off", threshold=5)
     loyalty_services.adjust_points(business=business, client=regular, points=5,
                                    description="Welcome", by=owner)
     service_pk = salon.cut.pk
