@@ -1,7 +1,8 @@
 """The seeded fault harness: a hypothesis state machine over the product (bookings,
 attendance, crediting, cancellations, checkouts, refunds, adjustments, redemptions,
-expiry, the program switched off and on) checked after every step against a small
-model of what each balance should be.
+a stamp card that resets, points expiring, the program switched off and on, gift
+cards spent and given back, a coupon with a use limit) checked after every step
+against a small model of what each balance should be.
 
 1,000 seeds run in CI. A failure prints its steps and the seed to replay it with
 (`@seed(...)` or `--hypothesis-seed=...`); the run is derandomized, so CI replays the
@@ -23,6 +24,8 @@ from booking.services import tenants as tenant_services
 from booking.services.appointments import cancel_appointment, set_appointment_state
 from checkout import services as checkout_services
 from checkout.services import TenderInput
+from giftcards import services as giftcard_services
+from giftcards.models import Coupon, GiftCard, GiftCardTransaction
 from loyalty import selectors, services
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from tests.factories import (
@@ -39,6 +42,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 SEEDS = int(__import__("os").environ.get("HARNESS_SEEDS", "1000"))
 SERVICE_POINTS, PER_BOOKING, PRICE = 3, 1, Decimal("12.50")
+# The stamp card: a reward at HALF_WAY points, and one at FULL_CARD that starts it over.
+HALF_WAY, FULL_CARD = 7, 15
+COUPON_USES = 3
 
 
 class ProductMachine(RuleBasedStateMachine):
@@ -67,13 +73,35 @@ class ProductMachine(RuleBasedStateMachine):
         self.slot = 0
         self.on = True
         self.enabled_at = timezone.now() - timedelta(days=30)
+        self.resets = {client.pk: 0 for client in self.clients}
+        self.expired = False
+        self.cards = {}  # card pk -> expected balance
+        self.redemptions = []  # [transaction, amount still to give back]
+        self.coupon = giftcard_services.create_coupon(
+            business=self.business, code=f"HARNESS{self.clients[0].pk}", discount_kind="amount",
+            value=Decimal(2), max_uses=COUPON_USES)
+        self.coupon_uses = 0
+
+    def _gain(self, client_pk, points):
+        """Points earned or added: the stamp card starts over each time FULL_CARD is
+        crossed upward while the program is on."""
+        before, after = self.expected[client_pk], self.expected[client_pk] + points
+        while self.on and before < FULL_CARD <= after:
+            before, after = 0, after - FULL_CARD
+            self.resets[client_pk] += 1
+        self.expected[client_pk] = after
 
     @staticmethod
     def _open_salon():
         business = loyalty_on(BusinessFactory())
         services.update_program(business=business, points_per_booking=PER_BOOKING,
                                 spend_points=1, spend_amount=Decimal("5"),
-                                spend_scope="products")
+                                spend_scope="products", expiry_months=12)
+        giftcard_services.create_tier(business=business, name="Half way", threshold=HALF_WAY,
+                                      discount_kind="amount", value=Decimal(3))
+        giftcard_services.create_tier(business=business, name="Full card",
+                                      threshold=FULL_CARD, discount_kind="percent",
+                                      value=Decimal(20), resets_card=True)
         service = ServiceFactory(business=business, price=Decimal("30"))
         services.set_catalog_points(business=business, service=service, is_enabled=True,
                                     points=SERVICE_POINTS)
@@ -104,7 +132,7 @@ class ProductMachine(RuleBasedStateMachine):
                     and appointment.ends_at >= self.enabled_at):
                 points = SERVICE_POINTS + PER_BOOKING
                 self.credited[appointment.pk] = points
-                self.expected[appointment.client_id] += points
+                self._gain(appointment.client_id, points)
             elif appointment.pk not in self.credited and self.on:
                 self.credited[appointment.pk] = 0
 
@@ -130,7 +158,7 @@ class ProductMachine(RuleBasedStateMachine):
         checkout_services.pay_invoice(business=self.business, invoice=invoice,
                                       tenders=[TenderInput("cash", invoice.total)])
         earned = int(invoice.total // 5) if self.on else 0
-        self.expected[self.clients[who].pk] += earned
+        self._gain(self.clients[who].pk, earned)
         self.invoices.append((invoice, earned))
 
     @rule(index=st.integers(0, 100))
@@ -150,7 +178,10 @@ class ProductMachine(RuleBasedStateMachine):
         except ValidationError:
             assert self.expected[client.pk] + points < 0
         else:
-            self.expected[client.pk] += points
+            if points > 0:
+                self._gain(client.pk, points)
+            else:
+                self.expected[client.pk] += points
 
     @rule(who=st.integers(0, 1), points=st.integers(1, 25))
     def redeem(self, who, points):
@@ -184,7 +215,83 @@ class ProductMachine(RuleBasedStateMachine):
                                          staff_member=StaffMemberFactory(business=self.business))
         cancel_appointment(business=self.business, appointment=appointment, by=self.user)
 
+    @rule()
+    def points_expire_a_year_later(self):
+        """The expiry job, run 13 months ahead: every lot has expired (once per run: later
+        entries would be dated before the job's own check)."""
+        if self.expired:
+            return
+        self.expired = True
+        services.expire_points(now=timezone.now() + timedelta(days=400))
+        if self.on:
+            self.expected = dict.fromkeys(self.expected, 0)
+
+    @rule(value=st.integers(5, 80))
+    def a_gift_card_is_issued(self, value):
+        card = giftcard_services.issue_gift_card(business=self.business, value=Decimal(value),
+                                                 validity_days=30)
+        self.cards[card.pk] = Decimal(value)
+
+    @rule(index=st.integers(0, 100), amount=st.integers(1, 60))
+    def a_gift_card_pays(self, index, amount):
+        if not self.cards:
+            return
+        card_pk = sorted(self.cards)[index % len(self.cards)]
+        code = GiftCard.objects.get(pk=card_pk).code
+        try:
+            spent = giftcard_services.redeem_gift_card(business=self.business, code=code,
+                                                       amount=Decimal(amount))
+        except ValidationError:
+            assert self.cards[card_pk] < amount
+        else:
+            self.cards[card_pk] -= amount
+            self.redemptions.append([spent, Decimal(amount)])
+
+    @rule(index=st.integers(0, 100))
+    def a_gift_card_payment_is_given_back(self, index):
+        if not self.redemptions:
+            return
+        redemption, left = self.redemptions[index % len(self.redemptions)]
+        try:
+            giftcard_services.refund_redemption(business=self.business, redemption=redemption)
+        except ValidationError:
+            assert left == 0
+        else:
+            self.cards[redemption.card_id] += left
+            self.redemptions[index % len(self.redemptions)][1] = Decimal(0)
+
+    @rule(who=st.integers(0, 1))
+    def the_coupon_is_used(self, who):
+        try:
+            giftcard_services.use_coupon(self.business, self.coupon.pk,
+                                         client=self.clients[who], amount=Decimal(2))
+        except ValidationError:
+            assert self.coupon_uses == COUPON_USES
+        else:
+            self.coupon_uses += 1
+
     # --- checks ----------------------------------------------------------------------------
+
+    @invariant()
+    def the_stamp_card_started_over_as_often_as_the_model_says(self):
+        for client in self.clients:
+            resets = PointsEntry.objects.for_business(self.business).filter(
+                client=client, kind=EntryKind.REWARD).count()
+            codes = Coupon.objects.for_business(self.business).filter(
+                client=client, tier__threshold=FULL_CARD).count()
+            assert resets == codes == self.resets[client.pk]
+
+    @invariant()
+    def gift_card_balances_match_the_model_and_their_transactions(self):
+        for card_pk, expected in self.cards.items():
+            card = GiftCard.objects.get(pk=card_pk)
+            total = sum(GiftCardTransaction.objects.filter(card=card)
+                        .values_list("amount", flat=True))
+            assert card.balance == expected == total >= 0
+
+    @invariant()
+    def the_coupon_is_never_used_beyond_its_limit(self):
+        assert Coupon.objects.get(pk=self.coupon.pk).uses_count == self.coupon_uses
 
     @invariant()
     def balances_match_the_model(self):
