@@ -66,6 +66,7 @@ def _render_report(request, report: Report, form, *, export_form=None, status: i
         page = selectors.keyset_page(
             report.page_rows(business=business, filters=filters), ordering=report.ordering,
             size=PAGE_SIZE, after=request.GET.get("after"), before=request.GET.get("before"))
+        report.write_texts(page.rows, business)
         totals = report.totals(business=business, filters=filters) if report.totals else None
     raw = form.raw() if form.is_bound and valid else {}
     return render(request, "reports/report.html", {
