@@ -147,8 +147,9 @@ def _peak_mb() -> float:
 
 
 def _report_rows(business: Business, rows: int):
-    return POINTS.export_rows(business=business, filters=FILTERS)[:rows].iterator(
-        chunk_size=exporting.CURSOR_CHUNK)
+    return POINTS.export_cells(business)(
+        POINTS.export_rows(business=business, filters=FILTERS)[:rows].iterator(
+            chunk_size=exporting.CURSOR_CHUNK))
 
 
 def _baseline_csv(business: Business, rows: int, target) -> int:

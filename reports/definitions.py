@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from booking.models import Business
+from core.money import format_money
 from loyalty.models import EntryKind
-from reports import selectors
-from reports.exporters import DATETIME, INTEGER, MONEY
-from reports.forms import ClientsFilterForm, PointsFilterForm
+from reports import labels, selectors
+from reports.exporters import DATETIME, INTEGER, MONEY, MONTH
+from reports.forms import ClientsFilterForm, GiftCardsFilterForm, PointsFilterForm
 from reports.registry import Report, ReportColumn
 
 # The loyalty report opens on the last 30 days (an accountant's month; clear the dates
@@ -81,7 +82,10 @@ POINTS = Report(
         ReportColumn("kind", gettext_lazy("Kind"), labels=dict(EntryKind.choices)),
         ReportColumn("points", gettext_lazy("Points"), INTEGER),
         ReportColumn("balance_after", gettext_lazy("Balance after"), INTEGER),
-        ReportColumn("source", gettext_lazy("Source")),
+        ReportColumn("source", gettext_lazy("Source"),
+                     reads=("kind", "source", "staff_name", "source_moment", "source_number",
+                            "source_code"),
+                     text=labels.points_source),
         ReportColumn("description", gettext_lazy("Description")),
         ReportColumn("staff_name", gettext_lazy("Staff user")),
         ReportColumn("note", gettext_lazy("Staff note")),
@@ -95,7 +99,54 @@ POINTS = Report(
     actions_template="reports/_points_actions.html",
 )
 
-REPORTS = {report.name: report for report in (POINTS, CLIENTS)}
+
+def _gift_card_filters(filters: dict) -> dict:
+    return {"date_from": filters.get("date_from"), "date_to": filters.get("date_to"),
+            "offer": filters.get("offer")}
+
+
+def _gift_card_rows(*, business: Business, filters: dict):
+    return selectors.gift_card_report(business=business, **_gift_card_filters(filters))
+
+
+def _gift_card_totals(*, business: Business, filters: dict) -> dict:
+    sums = selectors.gift_card_totals(business=business, **_gift_card_filters(filters))
+
+    def money(name: str) -> str:
+        return format_money(sums[name], business.currency)
+
+    return {_("Cards issued"): sums["cards"], _("Value issued"): money("issued"),
+            _("Redeemed"): money("redeemed"), _("Cancelled"): money("cancelled"),
+            _("Outstanding"): money("outstanding"), _("Expired"): money("expired"),
+            _("Deactivated"): money("deactivated")}
+
+
+GIFT_CARDS = Report(
+    name="gift-cards",
+    title=gettext_lazy("Gift cards"),
+    description=gettext_lazy("Gift cards issued per month and offer, and what became of "
+                             "their value: redeemed, cancelled, still outstanding, expired "
+                             "or on deactivated cards."),
+    filter_form=GiftCardsFilterForm,
+    columns=(
+        ReportColumn("month", gettext_lazy("Month"), MONTH),
+        ReportColumn("offer", gettext_lazy("Offer"), reads=("offer_name", "without_offer"),
+                     text=labels.gift_card_group),
+        ReportColumn("cards", gettext_lazy("Cards issued"), INTEGER),
+        ReportColumn("issued", gettext_lazy("Value issued (%(currency)s)"), MONEY),
+        ReportColumn("redeemed", gettext_lazy("Redeemed (%(currency)s)"), MONEY),
+        ReportColumn("cancelled", gettext_lazy("Cancelled (%(currency)s)"), MONEY),
+        ReportColumn("outstanding", gettext_lazy("Outstanding (%(currency)s)"), MONEY),
+        ReportColumn("expired", gettext_lazy("Expired (%(currency)s)"), MONEY),
+        ReportColumn("deactivated", gettext_lazy("Deactivated (%(currency)s)"), MONEY),
+    ),
+    rows=_gift_card_rows,
+    ordering=("-month", "offer_name", "group_key"),
+    table_template="reports/_gift_cards_table.html",
+    totals=_gift_card_totals,
+)
+
+REPORTS = {report.name: report for report in (POINTS, CLIENTS, GIFT_CARDS)}
 
 
 def get_report(name: str, business: Business | None = None) -> Report:

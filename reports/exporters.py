@@ -10,8 +10,9 @@ than one batch of rows.
 - CSV: UTF-8 with a byte-order mark (Excel then keeps accents), CRLF line ends,
   and the delimiter and decimal separator of the business's language (Excel in
   French or Ukrainian expects "12,50;..."). Dates as "2025-05-03 14:30:00", local;
-  money with two decimals.
-- XLSX (XlsxWriter, constant memory): dates are dates, numbers are numbers; a sheet
+  money with two decimals; a month as "2025-05".
+- XLSX (XlsxWriter, constant memory): dates are dates, numbers are numbers, a month is its
+  first day shown as "May 2025" in the reader's Excel language; a sheet
   holds 1,048,576 rows at most, so the rows go on to a second sheet (headers repeated).
 """
 
@@ -25,8 +26,9 @@ from functools import partial
 from itertools import islice
 from typing import IO, Any
 
-TEXT, INTEGER, MONEY, DATETIME, DATE = "text", "integer", "money", "datetime", "date"
-KINDS = (TEXT, INTEGER, MONEY, DATETIME, DATE)
+TEXT, INTEGER, MONEY, DATETIME, DATE, MONTH = ("text", "integer", "money", "datetime", "date",
+                                              "month")
+KINDS = (TEXT, INTEGER, MONEY, DATETIME, DATE, MONTH)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_TEXT = 32_767
@@ -36,6 +38,7 @@ CSV_DATETIME = "%Y-%m-%d %H:%M:%S"
 XLSX_MONEY_FORMAT = "#,##0.00"
 XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
+XLSX_MONTH_FORMAT = "mmmm yyyy"
 # Characters XML 1.0 cannot hold (openpyxl refuses them); tab, LF and CR are allowed.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SHEET_TITLE_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
@@ -133,6 +136,8 @@ def _csv_converter(column: Column, tz: tzinfo, convention: CsvConvention) -> Col
                                for value in values]
     if column.kind == DATE:
         return lambda values: ["" if value is None else value.isoformat() for value in values]
+    if column.kind == MONTH:
+        return lambda values: ["" if value is None else value.isoformat()[:7] for value in values]
     return _text_converter(column.labels, xlsx=False)
 
 
@@ -211,7 +216,7 @@ def sheet_title(title: str, number: int = 1) -> str:
 def _xlsx_converters(columns: Sequence[Column], tz: tzinfo) -> list[ColumnConverter]:
     converters: list[ColumnConverter] = []
     for column in columns:
-        if column.kind in (INTEGER, DATE, MONEY):
+        if column.kind in (INTEGER, DATE, MONTH, MONEY):
             converters.append(None)
         elif column.kind == DATETIME:
             # Excel has no time zones: the business's wall-clock time, as on its screens.
@@ -231,7 +236,7 @@ def _cell_writers(columns: Sequence[Column], sheet, formats: dict) -> list[Calla
             writers.append(sheet.write_number)
         elif column.kind == MONEY:
             writers.append(partial(sheet.write_number, cell_format=formats[MONEY]))
-        elif column.kind in (DATETIME, DATE):
+        elif column.kind in (DATETIME, DATE, MONTH):
             writers.append(partial(sheet.write_datetime, cell_format=formats[column.kind]))
         else:
             writers.append(sheet.write_string)
@@ -258,7 +263,8 @@ def write_xlsx(target: IO[bytes] | str, columns: Sequence[Column], rows: Iterabl
     })
     formats = {MONEY: workbook.add_format({"num_format": XLSX_MONEY_FORMAT}),
                DATETIME: workbook.add_format({"num_format": XLSX_DATETIME_FORMAT}),
-               DATE: workbook.add_format({"num_format": XLSX_DATE_FORMAT})}
+               DATE: workbook.add_format({"num_format": XLSX_DATE_FORMAT}),
+               MONTH: workbook.add_format({"num_format": XLSX_MONTH_FORMAT})}
     bold = workbook.add_format({"bold": True})
     headers = neutralised_headers(columns, xlsx=True)
     convert = _batch_converter(_xlsx_converters(columns, tz))

@@ -33,9 +33,9 @@ def download_name(*, report: Report, business: Business, fmt: str,
     return f"{business.slug}-{report.name}-{local:%Y%m%d-%H%M}.{fmt}"
 
 
-def _rows(report: Report, business: Business, filters: dict):
-    return report.export_rows(business=business, filters=filters).iterator(
-        chunk_size=CURSOR_CHUNK)
+def _rows(report: Report, business: Business, filters: dict, cells):
+    return cells(report.export_rows(business=business, filters=filters).iterator(
+        chunk_size=CURSOR_CHUNK))
 
 
 def csv_stream(*, report: Report, business: Business, filters: dict,
@@ -43,10 +43,12 @@ def csv_stream(*, report: Report, business: Business, filters: dict,
     """The CSV export as chunks, for a streamed response. Headers in the active language
     (taken now, not when the chunks are read)."""
     columns = report.export_columns(business)
+    cells = report.export_cells(business)
 
     def chunks() -> Iterator[bytes]:
         with transaction.atomic():
-            yield from csv_chunks(columns, _rows(report, business, filters), tz=business.zone,
+            yield from csv_chunks(columns, _rows(report, business, filters, cells),
+                                  tz=business.zone,
                                   convention=csv_convention(business.language),
                                   on_rows=on_rows)
 
@@ -58,7 +60,7 @@ def write_export(target: IO[bytes], *, report: Report, business: Business, filte
     """Write the export to a binary file; return its number of rows."""
     columns = report.export_columns(business)
     with transaction.atomic():
-        rows = _rows(report, business, filters)
+        rows = _rows(report, business, filters, report.export_cells(business))
         if fmt == ExportFormat.CSV:
             return write_csv(target, columns, rows, tz=business.zone,
                              convention=csv_convention(business.language), on_rows=on_rows)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Client, Service
+from giftcards.models import GiftCardOffer
 from loyalty.models import EntryKind
 from reports.models import ExportFormat
 from reports.registry import DATE_INPUT, ReportFilterForm
@@ -44,6 +45,20 @@ class PointsFilterForm(ReportFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.for_business(self.business)
         self.fields["service"].queryset = Service.objects.for_business(self.business)
+
+
+class GiftCardsFilterForm(ReportFilterForm):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT,
+                                help_text=_("Cards issued from this day on."))
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    offer = forms.ModelChoiceField(
+        label=_("Offer"), required=False, queryset=GiftCardOffer.objects.none(),
+        empty_label=_("All offers"),
+        error_messages={"invalid_choice": _("This offer is not in your business.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = GiftCardOffer.objects.for_business(self.business)
 
 
 class ExportForm(forms.Form):

@@ -4,9 +4,13 @@ A report names its filter form, the rows it lists (a queryset of dicts, in the
 order of its pages and of its exports), and its columns: a header (translated when
 the export starts, in the reader's language) and a kind, so that the .xlsx gets
 dates as dates and numbers as numbers. The definitions are in reports/definitions.py.
+
+A column may be a text written from other fields of its row ("Appointment on 3 May"
+from an entry's source and its appointment's day): those fields are selected with the
+row, so that a label never costs a query per row, on a page or in an export.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,6 +28,15 @@ class ReportColumn:
     header: str  # lazy; may name the business's %(currency)s
     kind: str = TEXT
     labels: Mapping | None = None  # code -> lazy label
+    # A text written from the fields `reads` of its row: text(business) gives the function
+    # of their values, in the active language (taken when it is called, not per row).
+    reads: tuple[str, ...] = ()
+    text: Callable[[Business], Callable[..., str]] | None = None
+
+    @property
+    def selects(self) -> tuple[str, ...]:
+        """The fields of the row that this column needs."""
+        return self.reads if self.text is not None else (self.key,)
 
     def for_export(self, business: Business) -> Column:
         """The column in the active language."""
@@ -59,14 +72,45 @@ class Report:
     def export_columns(self, business: Business) -> list[Column]:
         return [column.for_export(business) for column in self.columns]
 
+    def _selected(self) -> list[str]:
+        return list(dict.fromkeys(name for column in self.columns for name in column.selects))
+
     def export_rows(self, *, business: Business, filters: dict) -> QuerySet:
-        return self.rows(business=business, filters=filters).values_list(
-            *(column.key for column in self.columns))
+        """The selected fields of each row (turn them into cells with `export_cells`)."""
+        return self.rows(business=business, filters=filters).values_list(*self._selected())
+
+    def export_cells(self, business: Business) -> Callable[[Iterable[tuple]], Iterable[tuple]]:
+        """rows of `export_rows` -> one cell per column, texts written in the active language."""
+        selected = self._selected()
+        if selected == [column.key for column in self.columns]:
+            return lambda rows: rows
+        cells = []
+        for column in self.columns:
+            positions = [selected.index(name) for name in column.selects]
+            write = column.text(business) if column.text is not None else None
+            cells.append((write, positions))
+
+        def convert(rows: Iterable[tuple]) -> Iterable[tuple]:
+            for row in rows:
+                yield tuple(row[positions[0]] if write is None
+                            else write(*(row[position] for position in positions))
+                            for write, positions in cells)
+
+        return convert
 
     def page_rows(self, *, business: Business, filters: dict) -> QuerySet:
-        keys = dict.fromkeys([*(column.key for column in self.columns), *self.page_fields,
+        keys = dict.fromkeys([*self._selected(), *self.page_fields,
                               *(name.lstrip("-") for name in self.ordering)])
         return self.rows(business=business, filters=filters).values(*keys)
+
+    def write_texts(self, rows: list[dict], business: Business) -> list[dict]:
+        """Rows of a page with their text columns written (in the active language)."""
+        for column in self.columns:
+            if column.text is not None:
+                write = column.text(business)
+                for row in rows:
+                    row[column.key] = write(*(row[name] for name in column.reads))
+        return rows
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -10,14 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from dateutil.relativedelta import relativedelta
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
+    Case,
     CharField,
     Count,
+    DateField,
     DecimalField,
     F,
     OuterRef,
@@ -26,13 +30,23 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncWeek
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    NullIf,
+    Substr,
+    TruncMonth,
+    TruncWeek,
+)
 from django.utils import timezone
 
 from booking.models import Appointment, Business, Client, Service
-from checkout.models import Invoice, InvoiceLine, InvoiceState
+from checkout.models import Invoice, InvoiceLine, InvoiceState, Refund
 from checkout.selectors import local_day_bounds
+from giftcards.models import GiftCard, GiftCardOffer, TransactionKind
 from loyalty import selectors as loyalty_selectors
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from loyalty.selectors import CREDITS
@@ -41,6 +55,7 @@ from reports.models import ExportAudit, ExportJob, ExportState
 CURSOR_SALT = "reports.keyset"
 TOTALS_CACHE_SECONDS = 60
 SPENDING_STATES = (InvoiceState.PAID, InvoiceState.PARTIALLY_REFUNDED, InvoiceState.REFUNDED)
+MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
 
 
 # Keyset pagination ----------------------------------------------------------------------
@@ -202,16 +217,106 @@ def points_totals(*, business: Business, **filters) -> dict[str, int]:
         TOTALS_CACHE_SECONDS)
 
 
-def points_report(**filters) -> QuerySet[PointsEntry]:
+def _source_id(prefix: str) -> Case:
+    """The id in an entry's source "<prefix>:<id>" (None for any other source)."""
+    return Case(When(source__regex=rf"^{prefix}:[0-9]+$",
+                     then=Cast(Substr("source", len(prefix) + 2), BigIntegerField())),
+                default=None, output_field=BigIntegerField())
+
+
+def points_report(*, business: Business, **filters) -> QuerySet[PointsEntry]:
     """The entries of `points_entries`, newest first, with the client's and the staff
-    user's names."""
+    user's names, and what their source names (the appointment's start, the invoice's
+    number, the gift card's code) for its label: in the same query, by primary key."""
     text = CharField()
-    return points_entries(**filters).annotate(
+    appointment = Appointment.objects.for_business(business).filter(pk=OuterRef("appointment_id"))
+    invoice = Invoice.objects.for_business(business).filter(pk=OuterRef("invoice_id"))
+    refund = Refund.objects.for_business(business).filter(pk=OuterRef("refund_id"))
+    card = GiftCard.objects.for_business(business).filter(pk=OuterRef("card_id"))
+    return points_entries(business=business, **filters).annotate(
         client_name=Concat("client__first_name", Value(" "), "client__last_name",
                            output_field=text),
         staff_name=Coalesce(NullIf("created_by__full_name", Value("")), "created_by__email",
                             output_field=text),
+        appointment_id=_source_id("appointment"), invoice_id=_source_id("invoice"),
+        refund_id=_source_id("refund"), card_id=_source_id("gift_card"),
+    ).annotate(
+        source_moment=Subquery(appointment.values("starts_at")[:1]),
+        source_number=Coalesce(Subquery(invoice.values("number")[:1]),
+                               Subquery(refund.values("invoice__number")[:1])),
+        source_code=Subquery(card.values("code")[:1]),
     ).order_by("-created_at", "-pk")
+
+
+# Gift card report -----------------------------------------------------------------------
+
+def gift_cards_issued(*, business: Business, date_from: date | None = None,
+                      date_to: date | None = None, offer: GiftCardOffer | None = None
+                      ) -> QuerySet[GiftCard]:
+    """Cards issued on the local days given, of one offer or all."""
+    cards = GiftCard.objects.for_business(business)
+    if date_from is not None:
+        cards = cards.filter(created_at__gte=local_day_bounds(date_from, business)[0])
+    if date_to is not None:
+        cards = cards.filter(created_at__lt=local_day_bounds(date_to, business)[1])
+    if offer is not None:
+        cards = cards.filter(offer=offer)
+    return cards
+
+
+def _gift_card_figures(now: datetime) -> dict:
+    """Cards, value issued, and where that value went, summed over the cards' ledger.
+
+    A card's balance is the sum of its transactions, so every figure sums the same joined
+    rows (summing `value` or `balance` over the join would count a card once per
+    transaction): issued = redeemed + cancelled + outstanding + expired + deactivated.
+    A deactivated card counts as deactivated whether or not it has expired too.
+    """
+    amount = "transactions__amount"
+
+    def total(condition: Q, *, taken: bool = False):
+        value = Sum(amount, filter=condition)
+        return Coalesce(-value if taken else value, Decimal("0.00"), output_field=MONEY_SUM)
+
+    kind = "transactions__kind"
+    return {
+        "cards": Count("pk", distinct=True),
+        "issued": total(Q(**{kind: TransactionKind.ISSUE})),
+        # Spent, less what was given back (a cancelled booking, a refunded payment).
+        "redeemed": total(Q(**{f"{kind}__in": [TransactionKind.REDEEM,
+                                               TransactionKind.REFUND]}), taken=True),
+        "cancelled": total(Q(**{kind: TransactionKind.CANCEL}), taken=True),
+        "outstanding": total(Q(is_active=True, expires_at__gt=now)),
+        "expired": total(Q(is_active=True, expires_at__lte=now)),
+        "deactivated": total(Q(is_active=False)),
+    }
+
+
+def gift_card_report(*, business: Business, now: datetime | None = None, **filters
+                     ) -> QuerySet[GiftCard]:
+    """One row per local month of issue and offer (cards without one: per origin), newest
+    month first, with the figures of `_gift_card_figures`: one query, whatever the cards."""
+    text = CharField()
+    return (gift_cards_issued(business=business, **filters)
+            .annotate(month=TruncMonth("created_at", tzinfo=business.zone,
+                                       output_field=DateField()),
+                      offer_name=Coalesce("offer__name", Value(""), output_field=text),
+                      without_offer=Case(When(offer__isnull=True, then=F("origin")),
+                                         default=Value(""), output_field=text),
+                      # Unique within a month, and never null (pages compare it).
+                      group_key=Case(When(offer__isnull=True,
+                                          then=Concat(Value("origin:"), "origin",
+                                                      output_field=text)),
+                                     default=Concat(Value("offer:"), Cast("offer_id", text),
+                                                    output_field=text)))
+            .values("month", "offer_name", "without_offer", "group_key")
+            .annotate(**_gift_card_figures(now or timezone.now()))
+            .order_by("-month", "offer_name", "group_key"))
+
+
+def gift_card_totals(*, business: Business, now: datetime | None = None, **filters) -> dict:
+    return gift_cards_issued(business=business, **filters).aggregate(
+        **_gift_card_figures(now or timezone.now()))
 
 
 # Loyalty dashboard ----------------------------------------------------------------------
@@ -255,6 +360,36 @@ def points_liability_by_age(*, business: Business, now: datetime | None = None) 
         for age, points in cursor.fetchall():
             ages[age] = int(points or 0)
     return ages
+
+
+@dataclass(frozen=True)
+class GiftCardLiability:
+    cards: int  # all the business's cards, usable or not
+    ages: list[Decimal]  # balance of usable cards by the card's age, as the points
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.ages, Decimal("0.00"))
+
+
+def gift_card_liability_by_age(*, business: Business, now: datetime | None = None
+                               ) -> GiftCardLiability:
+    """The balance of usable cards (active, not expired) by the age of the card, in
+    AGE_LIMITS_MONTHS: one query."""
+    now = now or timezone.now()
+    limits = [now - relativedelta(months=months) for months in AGE_LIMITS_MONTHS]
+    bounds = [Q(created_at__gte=limits[0])]
+    bounds += [Q(created_at__lt=newer, created_at__gte=older)
+               for newer, older in pairwise(limits)]
+    bounds.append(Q(created_at__lt=limits[-1]))
+    usable = Q(is_active=True, expires_at__gt=now)
+    found = GiftCard.objects.for_business(business).aggregate(
+        cards=Count("pk"),
+        **{f"age{index}": Coalesce(Sum("balance", filter=usable & bound), Decimal("0.00"),
+                                   output_field=MONEY_SUM)
+           for index, bound in enumerate(bounds)})
+    return GiftCardLiability(cards=found["cards"],
+                             ages=[found[f"age{index}"] for index in range(len(bounds))])
 
 
 @dataclass(frozen=True)

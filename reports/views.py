@@ -66,6 +66,7 @@ def _render_report(request, report: Report, form, *, export_form=None, status: i
         page = selectors.keyset_page(
             report.page_rows(business=business, filters=filters), ordering=report.ordering,
             size=PAGE_SIZE, after=request.GET.get("after"), before=request.GET.get("before"))
+        report.write_texts(page.rows, business)
         totals = report.totals(business=business, filters=filters) if report.totals else None
     raw = form.raw() if form.is_bound and valid else {}
     return render(request, "reports/report.html", {
@@ -204,8 +205,9 @@ def _age_labels() -> list[str]:
 
 @backoffice_view(role=Role.MANAGER)
 def dashboard(request):
-    """Loyalty at a glance: the points clients hold (a liability) by age, and per week
-    what was earned, spent and expired, and how many members were active."""
+    """Loyalty at a glance: the points clients hold (a liability) by age, the gift card
+    balances still owed by age, and per week what was earned, spent and expired, and how
+    many members were active."""
     business = request.business
     locale = translation.to_locale(translation.get_language())
     weeks = selectors.weekly_points(business=business)
@@ -231,6 +233,7 @@ def dashboard(request):
         labels=labels, number=number,
         series=[charts.Series(_("Active members"), [week.members for week in weeks])])
     ages = selectors.points_liability_by_age(business=business)
+    gift_cards = selectors.gift_card_liability_by_age(business=business)
     return render(request, "reports/dashboard.html", {
         # The charts escape every text they draw (reports/charts.py).
         "points_chart": mark_safe(points_chart),  # noqa: S308
@@ -238,6 +241,10 @@ def dashboard(request):
         "weeks": list(zip(labels, weeks, strict=True)),
         "outstanding": selectors.outstanding_points(business=business),
         "ages": list(zip(_age_labels(), ages, strict=True)),
+        # Cards issued before the extension was turned off are still owed.
+        "gift_cards": gift_cards if (business.coupons_gift_cards_enabled or gift_cards.cards)
+        else None,
+        "gift_card_ages": list(zip(_age_labels(), gift_cards.ages, strict=True)),
     })
 
 

@@ -17,6 +17,7 @@ from reports.exporters import (
     DATETIME,
     INTEGER,
     MONEY,
+    MONTH,
     TEXT,
     Column,
     csv_convention,
@@ -171,3 +172,17 @@ def test_progress_is_reported_after_each_batch():
 
     assert count == 4500
     assert seen == [2000, 4000, 4500]
+
+
+def test_a_month_is_year_and_month_in_csv_and_a_date_shown_as_a_month_in_xlsx():
+    columns = [Column("Month", MONTH)]
+    rows = [(date(2025, 5, 1),)]
+    target = io.BytesIO()
+
+    text = csv_text(columns, rows)
+    write_xlsx(target, columns, rows, tz=PARIS, title="Months")
+
+    assert text.splitlines()[1] == "2025-05"
+    cell = load_workbook(io.BytesIO(target.getvalue()))["Months"]["A2"]
+    assert cell.value == datetime(2025, 5, 1)
+    assert cell.number_format == "mmmm yyyy"
