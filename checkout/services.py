@@ -474,8 +474,8 @@ def apply_code(*, business: Business, invoice: Invoice, code: str,
 def remove_code(*, business: Business, invoice: Invoice) -> Invoice:
     draft = _lock_draft(business, invoice)
     draft.code = draft.code_label = draft.code_kind = draft.code_scope = ""
-    draft.code_value, draft.code_service = Decimal(0), None
-    draft.save(update_fields=CODE_FIELDS)
+    draft.code_value, draft.code_service, draft.code_discount = Decimal(0), None, Decimal(0)
+    draft.save(update_fields=[*CODE_FIELDS, "code_discount"])
     _reprice(business, draft)
     return draft
 
