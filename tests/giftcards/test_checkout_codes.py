@@ -161,7 +161,7 @@ def test_another_business_s_or_another_client_s_code_is_refused_like_an_unknown_
     assert (invoice.code, invoice.total) == ("", Decimal("45.00"))
 
 
-@pytest.mark.parametrize("values, message", [
+@pytest.mark.parametrize(("values", "message"), [
     ({"is_active": False}, "no longer valid"),
     ({"valid_until": timezone.localdate() - timedelta(days=1)}, "expired on"),
     ({"valid_from": timezone.localdate() + timedelta(days=2)}, "valid from"),
