@@ -1,18 +1,20 @@
 """The gift card part of the demo, at Atelier Lumière: two offers (one also for points),
-a card Léa bought online and has partly spent, and a welcome coupon. Studio
-Kvitka sells one card in hryvnias.
+a card Léa bought online and has partly spent, a welcome coupon, and a loyalty reward
+code of Léa's to use at checkout. Studio Kvitka sells one card in hryvnias.
 
 Made through the services; found before being made, so loading twice changes nothing.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from booking.models import Business, Client
 from giftcards import services
-from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin
+from giftcards.models import Coupon, CouponOrigin, GiftCard, GiftCardOffer, GiftCardOrigin
 
 OFFERS = {
     "atelier-lumiere": [
@@ -25,6 +27,7 @@ OFFERS = {
     ],
 }
 WELCOME_CODE = "BIENVENUE10"
+LEAS_REWARD_CODE = "CADEAU"
 
 
 def _offers(business: Business, rows) -> None:
@@ -51,11 +54,27 @@ def _leas_card(business: Business) -> None:
                               amount=Decimal("18.00"), note="Shampoing doux")
 
 
+def _leas_reward(business: Business) -> None:
+    """A reward code of Léa's, offered in one click when she checks out."""
+    lea = Client.objects.for_business(business).filter(email="lea.dubois@example.com").first()
+    if lea is None or Coupon.objects.for_business(business).filter(
+            client=lea, origin=CouponOrigin.REWARD).exists():
+        return
+    # Reward codes are issued by the loyalty reward tiers as points cross them; the
+    # demo hands Léa one directly so that checkout has one to show without a history.
+    Coupon.objects.create(
+        business=business, code=LEAS_REWARD_CODE, name="Récompense fidélité : -10 €",
+        origin=CouponOrigin.REWARD, discount_kind="amount", value=Decimal("10.00"),
+        applies_to="bookings", max_uses=1, max_uses_per_client=1, client=lea,
+        valid_until=timezone.localdate(timezone.now(), business.zone) + timedelta(days=90))
+
+
 def load(businesses: dict[str, Business]) -> None:
     atelier = businesses["atelier-lumiere"]
     for slug, rows in OFFERS.items():
         _offers(businesses[slug], rows)
     _leas_card(atelier)
+    _leas_reward(atelier)
     if not Coupon.objects.for_business(atelier).filter(code=WELCOME_CODE).exists():
         services.create_coupon(business=atelier, code=WELCOME_CODE, name="Bienvenue : -10 %",
                                discount_kind="percent", value=Decimal("10"),
