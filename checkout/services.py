@@ -447,8 +447,7 @@ def _nothing_off_error(draft: Invoice) -> ValidationError:
 
 
 @transaction.atomic(durable=True)
-def apply_code(*, business: Business, invoice: Invoice, code: str,
-               now=None) -> Invoice:
+def apply_code(*, business: Business, invoice: Invoice, code: str, now=None) -> Invoice:
     """Take a coupon or loyalty reward code off the lines it covers, in place of any
     code applied before. The code is only checked here: its use is recorded when the
     invoice is paid, in the payment's transaction, so a draft that is changed or
@@ -457,8 +456,8 @@ def apply_code(*, business: Business, invoice: Invoice, code: str,
     typed = (code or "").strip()
     if not typed:
         raise ValidationError({"code": _("Enter a code.")})
-    found = _code_applier(business).find(business=business, client=draft.client, code=typed,
-                         now=now or timezone.now())
+    found = _code_applier(business).find(business=business, client=draft.client,
+                                         code=typed, now=now or timezone.now())
     draft.code, draft.code_label = found.code, found.label[:120]
     draft.code_kind, draft.code_value = found.kind, found.value
     draft.code_scope, draft.code_service_id = found.scope, found.service_id
@@ -486,7 +485,7 @@ def _use_code(business: Business, invoice: Invoice, now) -> None:
     if not invoice.code_discount:
         raise _nothing_off_error(invoice)
     _code_applier(business).use(business=business, invoice=invoice, code=invoice.code,
-                        amount=invoice.code_discount, now=now)
+                                amount=invoice.code_discount, now=now)
 
 
 @transaction.atomic(durable=True)

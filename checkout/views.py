@@ -249,9 +249,9 @@ def remove_code(request, invoice_pk):
 
 @backoffice_view
 def use_gift_card(request, invoice_pk, gift_card_pk):
-    """Fill the payment form's gift card tender with one of the client's cards, for what
-    it can pay: its balance, at most what is due (gift cards sold are not payable by
-    card). Only the draft client's usable cards are offered, so any other id is 404."""
+    """Fill the payment form's gift card tender with one of the client's cards, for its
+    balance at most what is due (a card does not pay for gift cards sold on the
+    invoice). Only the draft client's usable cards are offered: any other id is 404."""
     business = request.business
     invoice = get_for_business_or_404(Invoice, business, pk=invoice_pk)
     card = next((card for card in hooks.client_offers(business=business,
