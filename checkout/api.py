@@ -106,7 +106,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
         model = InvoiceLine
         fields = ["id", "kind", "description", "appointment", "service", "product", "quantity",
                   "unit_price", "tax_rate", "discount_kind", "discount_value", "line_discount",
-                  "invoice_discount", "amount", "tax_amount", "refunded_quantity",
+                  "code_discount", "invoice_discount", "amount", "tax_amount", "refunded_quantity",
                   "refunded_amount"]
         read_only_fields = fields
 
@@ -152,6 +152,11 @@ class TaxTotalSerializer(serializers.Serializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True,
+                                 help_text="The coupon or loyalty reward code applied, or empty.")
+    code_label = serializers.CharField(read_only=True, help_text="The code's name.")
+    code_discount = _money(read_only=True,
+                           help_text="What the code takes off (part of discount_total).")
     lines = InvoiceLineSerializer(many=True, read_only=True)
     payments = PaymentSerializer(many=True, read_only=True)
     refunds = RefundSerializer(many=True, read_only=True)
@@ -160,9 +165,9 @@ class InvoiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invoice
         fields = ["id", "number", "state", "client", "discount_kind", "discount_value",
-                  "subtotal", "discount_total", "total", "tax_total", "paid_amount",
-                  "change_given", "refunded_amount", "created_at", "paid_at", "lines",
-                  "payments", "refunds", "taxes"]
+                  "code", "code_label", "code_discount", "subtotal", "discount_total", "total",
+                  "tax_total", "paid_amount", "change_given", "refunded_amount", "created_at",
+                  "paid_at", "lines", "payments", "refunds", "taxes"]
         read_only_fields = fields
 
     @extend_schema_field(TaxTotalSerializer(many=True))
@@ -217,6 +222,11 @@ class LineCreateSerializer(serializers.Serializer):
 class DiscountSerializer(serializers.Serializer):
     discount_kind = serializers.ChoiceField(choices=DiscountKind.choices, allow_blank=True)
     discount_value = _money(required=False, default=0)
+
+
+class InvoiceCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=100,
+                                 help_text="A coupon or loyalty reward code of your business.")
 
 
 class TenderSerializer(serializers.Serializer):
@@ -353,6 +363,27 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
         services.set_line_discount(business=self.business, invoice=invoice, line=line,
                                    kind=data.validated_data["discount_kind"],
                                    value=data.validated_data["discount_value"])
+        return self._respond(invoice)
+
+    @extend_schema(methods=["POST"], request=InvoiceCodeSerializer, responses=InvoiceSerializer,
+                   description="Apply a coupon or loyalty reward code to a draft, in place of "
+                               "any code applied before: it comes off the lines it covers "
+                               "(bookings: service lines; products: product lines; never "
+                               "gift cards). Its use is recorded when the invoice is paid. "
+                               "An unknown or unusable code is refused (400) and changes "
+                               "nothing.")
+    @extend_schema(methods=["DELETE"], request=None, responses=InvoiceSerializer,
+                   description="Remove the code from a draft.")
+    @action(detail=True, methods=["post", "delete"])
+    def code(self, request, invoice_pk=None):
+        invoice = self.get_object()
+        if request.method == "DELETE":
+            services.remove_code(business=self.business, invoice=invoice)
+            return self._respond(invoice)
+        data = InvoiceCodeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.apply_code(business=self.business, invoice=invoice,
+                            code=data.validated_data["code"])
         return self._respond(invoice)
 
     @extend_schema(request=PaySerializer, responses=PaymentResultSerializer)

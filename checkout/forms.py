@@ -132,6 +132,11 @@ class DiscountForm(DeskForm):
         return values
 
 
+class CodeForm(DeskForm):
+    id_prefix = "code"
+    code = forms.CharField(label=_("Coupon or reward code"), max_length=100)
+
+
 class PaymentForm(DeskForm):
     id_prefix = "payment"
     cash = _money_field(_("Cash received"), required=False,

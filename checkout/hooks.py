@@ -6,9 +6,17 @@
   (ValidationError) rolls the whole payment back.
 - Client badges: short texts shown beside the client at checkout, e.g. the loyalty
   app's "120 points". With no provider registered, nothing is shown.
+- Codes: the giftcards app registers one code applier, which turns a coupon or
+  loyalty reward code typed on a draft into a discount checkout can price
+  (`CodeDiscount`), and records the code's use inside the payment's transaction.
+  Until one is registered, codes are refused with a clear message.
+- Client offers: what a client holds that staff can use in one click at checkout
+  (their reward codes, their gift cards). With no provider registered, nothing.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -25,11 +33,68 @@ class GiftCardRedeemer(Protocol):
         """Give `amount` of `payment` back to the gift card it came from."""
 
 
+@dataclass(frozen=True)
+class CodeDiscount:
+    """What a code takes off, in checkout's terms (checkout.models.CodeKind and
+    CodeScope); `service_id` names the free service."""
+
+    code: str
+    label: str
+    kind: str
+    value: Decimal
+    scope: str
+    service_id: int | None = None
+
+
+class CodeApplier(Protocol):
+    def enabled(self, *, business) -> bool:
+        """Whether `business` takes codes at checkout."""
+
+    def find(self, *, business, client, code: str, now: datetime) -> CodeDiscount:
+        """The terms of the code that `client` (None: a walk-in) may use now. Raise
+        ValidationError keyed "code" to refuse it; an unknown code, another business's
+        and another client's get the same answer."""
+
+    def use(self, *, business, invoice, code: str, amount: Decimal, now: datetime) -> None:
+        """Record one use of `code` by `invoice`, which is being paid, inside the
+        payment's transaction; raise ValidationError (keyed "code") if it can no longer
+        be used (a limit reached meanwhile): the payment then rolls back."""
+
+
+@dataclass(frozen=True)
+class OfferedCode:
+    """A code the client holds, shown in full: applying it is the button."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class OfferedCard:
+    """A gift card the client holds. `key` picks it in URLs; `code` goes only into the
+    payment form, the page shows `masked_code`."""
+
+    key: int
+    code: str
+    masked_code: str
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class ClientOffers:
+    codes: tuple[OfferedCode, ...] = ()
+    cards: tuple[OfferedCard, ...] = ()
+
+
 ClientBadgeProvider = Callable[..., str | None]
+ClientOffersProvider = Callable[..., ClientOffers]
 
 # One slot: two redeemers would each think they own the gift card tender.
 _redeemers: list[GiftCardRedeemer] = []
 _badge_providers: list[ClientBadgeProvider] = []
+# One slot too: a code must mean one thing.
+_code_appliers: list[CodeApplier] = []
+_offer_providers: list[ClientOffersProvider] = []
 
 
 def register_gift_card_redeemer(redeemer: GiftCardRedeemer) -> None:
@@ -63,3 +128,42 @@ def client_badges(*, business, client) -> list[str]:
         return []
     texts = (provider(business=business, client=client) for provider in _badge_providers)
     return [str(text) for text in texts if text]
+
+
+def register_code_applier(applier: CodeApplier) -> None:
+    if _code_appliers and _code_appliers[0] is not applier:
+        raise ImproperlyConfigured("A code applier is already registered.")
+    _code_appliers[:] = [applier]
+
+
+def unregister_code_applier(applier: CodeApplier) -> None:
+    if applier in _code_appliers:
+        _code_appliers.remove(applier)
+
+
+def code_applier() -> CodeApplier | None:
+    return _code_appliers[0] if _code_appliers else None
+
+
+def codes_enabled(*, business) -> bool:
+    applier = code_applier()
+    return applier is not None and applier.enabled(business=business)
+
+
+def register_client_offers(provider: ClientOffersProvider) -> None:
+    """`provider(business=..., client=...)` returns the ClientOffers of that client."""
+    if provider not in _offer_providers:
+        _offer_providers.append(provider)
+
+
+def unregister_client_offers(provider: ClientOffersProvider) -> None:
+    if provider in _offer_providers:
+        _offer_providers.remove(provider)
+
+
+def client_offers(*, business, client) -> ClientOffers:
+    if client is None:
+        return ClientOffers()
+    found = [provider(business=business, client=client) for provider in _offer_providers]
+    return ClientOffers(codes=tuple(code for offers in found for code in offers.codes),
+                        cards=tuple(card for offers in found for card in offers.cards))

@@ -27,6 +27,20 @@ class DiscountKind(models.TextChoices):
     PERCENT = "percent", _("Percent")
 
 
+class CodeKind(models.TextChoices):
+    """What a coupon or loyalty reward code typed at checkout takes off."""
+
+    AMOUNT = "amount", _("Amount")
+    PERCENT = "percent", _("Percent")
+    FREE_SERVICE = "free_service", _("Free service")
+
+
+class CodeScope(models.TextChoices):
+    SERVICES = "services", _("Services")
+    PRODUCTS = "products", _("Products")
+    BOTH = "both", _("Services and products")
+
+
 class ProductQuerySet(TenantQuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -125,8 +139,18 @@ class Invoice(TenantModel):
     discount_kind = models.CharField(_("discount"), max_length=10, blank=True,
                                      choices=DiscountKind.choices, default=DiscountKind.NONE)
     discount_value = models.DecimalField(**MONEY, default=0)
+    # A coupon or loyalty reward code, with its terms as they were when it was applied
+    # (the app that owns codes records its use when the invoice is paid).
+    code = models.CharField(_("code"), max_length=32, blank=True)
+    code_label = models.CharField(max_length=120, blank=True)
+    code_kind = models.CharField(max_length=12, blank=True, choices=CodeKind.choices)
+    code_value = models.DecimalField(**MONEY, default=0)
+    code_scope = models.CharField(max_length=10, blank=True, choices=CodeScope.choices)
+    code_service = models.ForeignKey("booking.Service", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     subtotal = models.DecimalField(_("subtotal"), **MONEY, default=0)
     discount_total = models.DecimalField(_("discounts"), **MONEY, default=0)
+    code_discount = models.DecimalField(**MONEY, default=0)
     total = models.DecimalField(_("total"), **MONEY, default=0)
     tax_total = models.DecimalField(_("of which tax"), **MONEY, default=0)
     paid_amount = models.DecimalField(_("paid"), **MONEY, default=0)
@@ -160,6 +184,10 @@ class Invoice(TenantModel):
                 name="invoice_refund_within_paid"),
             models.CheckConstraint(condition=Q(change_given__gte=0),
                                    name="invoice_change_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(code="") & Q(code_kind="") & Q(code_discount=0))
+                | (~Q(code="") & ~Q(code_kind="") & Q(code_discount__gte=0)),
+                name="invoice_code_consistent"),
         ]
         indexes = [models.Index(fields=["business", "state", "created_at"]),
                    models.Index(fields=["business", "paid_at"])]
@@ -218,6 +246,7 @@ class InvoiceLine(TenantModel):
     discount_value = models.DecimalField(**MONEY, default=0)
     # Computed by the services on every change of the draft.
     line_discount = models.DecimalField(**MONEY, default=0)
+    code_discount = models.DecimalField(**MONEY, default=0)
     invoice_discount = models.DecimalField(**MONEY, default=0)
     amount = models.DecimalField(_("amount"), **MONEY, default=0)
     tax_amount = models.DecimalField(_("of which tax"), **MONEY, default=0)
@@ -253,8 +282,8 @@ class InvoiceLine(TenantModel):
 
     @property
     def discount(self):
-        """The line's own discount and its share of the invoice's."""
-        return self.line_discount + self.invoice_discount
+        """The line's own discount, its share of the code's and of the invoice's."""
+        return self.line_discount + self.code_discount + self.invoice_discount
 
     @property
     def refundable_quantity(self) -> int:

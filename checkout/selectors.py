@@ -6,6 +6,7 @@ number of rows.
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
@@ -83,6 +84,14 @@ def invoices_with_details(*, business: Business) -> QuerySet[Invoice]:
 def tax_totals(invoice: Invoice) -> list[pricing.TaxTotal]:
     """Totals per tax rate of an invoice whose lines are loaded (invoices_with_details)."""
     return pricing.tax_totals((line.tax_rate, line.amount) for line in invoice.lines.all())
+
+
+def payable_by_gift_card(*, business: Business, invoice: Invoice) -> Decimal:
+    """What a gift card may pay of an invoice: all of it but the gift cards it sells."""
+    sold = sum(InvoiceLine.objects.for_business(business)
+               .filter(invoice=invoice, kind=LineKind.GIFT_CARD)
+               .values_list("amount", flat=True), Decimal(0))
+    return max(invoice.total - sold, Decimal(0))
 
 
 def billable_appointments(*, business: Business, client: Client, day: date

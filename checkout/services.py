@@ -25,6 +25,8 @@ from booking.models import Appointment, AppointmentState, Business, Client, Serv
 from checkout import events, hooks, locks, pricing
 from checkout.models import (
     CheckoutSettings,
+    CodeKind,
+    CodeScope,
     DiscountKind,
     Invoice,
     InvoiceCounter,
@@ -45,8 +47,14 @@ MAX_PRICE = Decimal("1000000.00")
 PRODUCT_FIELDS = ("name", "sku", "price", "tax_rate", "stock", "is_active")
 # Refunds go back to money first, card before cash; gift cards last.
 REFUND_ORDER = {Tender.CARD: 0, Tender.CASH: 1, Tender.GIFT_CARD: 2}
-LINE_PRICE_FIELDS = ["line_discount", "invoice_discount", "amount", "tax_amount"]
-INVOICE_TOTAL_FIELDS = ["subtotal", "discount_total", "total", "tax_total"]
+LINE_PRICE_FIELDS = ["line_discount", "code_discount", "invoice_discount", "amount",
+                     "tax_amount"]
+INVOICE_TOTAL_FIELDS = ["subtotal", "discount_total", "code_discount", "total", "tax_total"]
+CODE_FIELDS = ["code", "code_label", "code_kind", "code_value", "code_scope", "code_service"]
+# The line kinds each code scope covers (gift card sales never take a discount).
+CODE_SCOPE_KINDS = {CodeScope.SERVICES: {LineKind.SERVICE},
+                    CodeScope.PRODUCTS: {LineKind.PRODUCT},
+                    CodeScope.BOTH: {LineKind.SERVICE, LineKind.PRODUCT}}
 
 
 @dataclass(frozen=True)
@@ -208,14 +216,26 @@ def _lines(business: Business, invoice: Invoice) -> list[InvoiceLine]:
                 .order_by("pk"))
 
 
+def _code_covers(draft: Invoice, line: InvoiceLine) -> bool:
+    if not draft.code or line.kind == LineKind.GIFT_CARD:
+        return False
+    if draft.code_kind == CodeKind.FREE_SERVICE:
+        return (line.kind == LineKind.SERVICE and line.service_id is not None
+                and line.service_id == draft.code_service_id)
+    return line.kind in CODE_SCOPE_KINDS.get(draft.code_scope, ())
+
+
 def _reprice(business: Business, draft: Invoice) -> list[InvoiceLine]:
     lines = _lines(business, draft)
     price = pricing.price_invoice(
         [pricing.LineInput(unit_price=line.unit_price, quantity=line.quantity,
                            tax_rate=line.tax_rate, discount_kind=line.discount_kind,
                            discount_value=line.discount_value,
-                           discountable=line.kind != LineKind.GIFT_CARD) for line in lines],
-        discount_kind=draft.discount_kind, discount_value=draft.discount_value)
+                           discountable=line.kind != LineKind.GIFT_CARD,
+                           code_covered=_code_covers(draft, line)) for line in lines],
+        discount_kind=draft.discount_kind, discount_value=draft.discount_value,
+        code=(pricing.CodeInput(kind=draft.code_kind, value=draft.code_value)
+              if draft.code else None))
     for line, priced in zip(lines, price.lines, strict=True):
         for name in LINE_PRICE_FIELDS:
             setattr(line, name, getattr(priced, name))
@@ -254,6 +274,8 @@ def set_invoice_client(*, business: Business, invoice: Invoice, client: Client |
     if others.exists():
         raise ValidationError({"client": _(
             "This invoice holds another client's appointments: remove them first.")})
+    if draft.code:
+        _recheck_code(business, draft, client)
     draft.client = client
     draft.save(update_fields=["client"])
     return draft
@@ -383,14 +405,87 @@ def set_invoice_discount(*, business: Business, invoice: Invoice, kind: str,
                          value: Decimal = Decimal(0)) -> Invoice:
     """A discount on the whole invoice, shared over its service and product lines."""
     draft = _lock_draft(business, invoice)
-    base = sum((line.gross - line.line_discount for line in _lines(business, draft)
-                if line.kind != LineKind.GIFT_CARD), Decimal(0))
+    base = sum((line.gross - line.line_discount - line.code_discount
+                for line in _lines(business, draft) if line.kind != LineKind.GIFT_CARD),
+               Decimal(0))
     _refuse({"discount_value": _discount_error(kind, value, base=base)})
     draft.discount_kind = kind
     draft.discount_value = value if kind != DiscountKind.NONE else Decimal(0)
     draft.save(update_fields=["discount_kind", "discount_value"])
     _reprice(business, draft)
     return draft
+
+
+# Codes -------------------------------------------------------------------------------------
+
+def _code_applier(business: Business | None = None) -> hooks.CodeApplier:
+    """The registered applier; with `business`, one that this business has turned on."""
+    applier = hooks.code_applier()
+    if applier is None:
+        raise ValidationError({"code": _("Codes cannot be used at checkout yet.")})
+    if business is not None and not applier.enabled(business=business):
+        raise ValidationError({"code": _("Turn on Coupons & gift cards under Settings, "
+                                         "Business extensions, to take codes.")})
+    return applier
+
+
+def _recheck_code(business: Business, draft: Invoice, client: Client | None) -> None:
+    """A client-bound code must stay with its client: changing the client of a draft
+    with such a code is refused rather than losing the code silently."""
+    try:
+        _code_applier().find(business=business, client=client, code=draft.code,
+                             now=timezone.now())
+    except ValidationError as refusal:
+        raise ValidationError({"client": _(
+            "Code %(code)s cannot be used for this client: remove it first.") % {
+            "code": draft.code}}) from refusal
+
+
+def _nothing_off_error(draft: Invoice) -> ValidationError:
+    return ValidationError({"code": _(
+        "Code %(code)s applies to none of the lines on this invoice.") % {"code": draft.code}})
+
+
+@transaction.atomic(durable=True)
+def apply_code(*, business: Business, invoice: Invoice, code: str, now=None) -> Invoice:
+    """Take a coupon or loyalty reward code off the lines it covers, in place of any
+    code applied before. The code is only checked here: its use is recorded when the
+    invoice is paid, in the payment's transaction, so a draft that is changed or
+    abandoned holds no use back and limits hold under concurrency."""
+    draft = _lock_draft(business, invoice)
+    typed = (code or "").strip()
+    if not typed:
+        raise ValidationError({"code": _("Enter a code.")})
+    found = _code_applier(business).find(business=business, client=draft.client,
+                                         code=typed, now=now or timezone.now())
+    draft.code, draft.code_label = found.code, found.label[:120]
+    draft.code_kind, draft.code_value = found.kind, found.value
+    draft.code_scope, draft.code_service_id = found.scope, found.service_id
+    draft.save(update_fields=CODE_FIELDS)
+    _reprice(business, draft)
+    if not draft.code_discount:
+        # Raised inside the transaction: the draft is left as it was.
+        raise _nothing_off_error(draft)
+    return draft
+
+
+@transaction.atomic(durable=True)
+def remove_code(*, business: Business, invoice: Invoice) -> Invoice:
+    draft = _lock_draft(business, invoice)
+    draft.code = draft.code_label = draft.code_kind = draft.code_scope = ""
+    draft.code_value, draft.code_service, draft.code_discount = Decimal(0), None, Decimal(0)
+    draft.save(update_fields=[*CODE_FIELDS, "code_discount"])
+    _reprice(business, draft)
+    return draft
+
+
+def _use_code(business: Business, invoice: Invoice, now) -> None:
+    """Record the code's use with the payment: the applier locks the code and checks its
+    limits again, so two desks paying with a single-use code cannot both use it."""
+    if not invoice.code_discount:
+        raise _nothing_off_error(invoice)
+    _code_applier(business).use(business=business, invoice=invoice, code=invoice.code,
+                                amount=invoice.code_discount, now=now)
 
 
 @transaction.atomic(durable=True)
@@ -502,12 +597,15 @@ def pay_invoice(*, business: Business, invoice: Invoice, tenders: Sequence[Tende
         raise ValidationError(_("Add at least one line before taking payment."))
     change = _check_tenders(tenders, locked.total, business.currency)
 
+    now = now or timezone.now()
     locked.number = _next_number(business)
     warnings = _move_stock(business, _units_by_product(lines, lambda line: line.quantity),
                            sign=-1)
+    if locked.code:
+        _use_code(business, locked, now)
     _record_payments(business, locked, tenders, change)
     locked.state = InvoiceState.PAID
-    locked.paid_at = now or timezone.now()
+    locked.paid_at = now
     locked.paid_by = by
     locked.paid_amount = locked.total
     locked.change_given = change

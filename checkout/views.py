@@ -9,6 +9,7 @@ swaps the draft in place.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +26,7 @@ from checkout.forms import (
     CheckoutSettingsForm,
     ClientChoiceForm,
     ClientSearchForm,
+    CodeForm,
     DiscountForm,
     GiftCardLineForm,
     InvoiceFilterForm,
@@ -95,6 +97,7 @@ def _draft_forms(request, invoice: Invoice) -> dict:
         "gift_card_form": GiftCardLineForm(),
         "discount_form": DiscountForm(initial={"discount_kind": invoice.discount_kind,
                                                "discount_value": invoice.discount_value or None}),
+        "code_form": CodeForm(),
         "payment_form": PaymentForm(),
         "client_form": ClientChoiceForm(business=business),
     }
@@ -117,6 +120,8 @@ def _render_draft(request, invoice_pk: int, **bound_forms):
         "invoice": invoice, "lines": invoice.lines.all(),
         "taxes": selectors.tax_totals(invoice),
         "badges": hooks.client_badges(business=business, client=invoice.client),
+        "codes_enabled": hooks.codes_enabled(business=business),
+        "offers": hooks.client_offers(business=business, client=invoice.client),
         "appointments": (selectors.billable_appointments(
             business=business, client=invoice.client, day=timezone.localdate())
             if invoice.client else []),
@@ -217,6 +222,47 @@ def set_invoice_discount(request, invoice_pk):
             business=request.business, invoice=invoice, kind=values["discount_kind"],
             value=values["discount_value"]),
         slot="discount_form")
+
+
+@require_POST
+@backoffice_view
+def apply_code(request, invoice_pk):
+    return _draft_action(
+        request, invoice_pk, CodeForm(request.POST),
+        lambda invoice, values: services.apply_code(business=request.business,
+                                                    invoice=invoice, code=values["code"]),
+        slot="code_form")
+
+
+@require_POST
+@backoffice_view
+def remove_code(request, invoice_pk):
+    invoice = get_for_business_or_404(Invoice, request.business, pk=invoice_pk)
+    try:
+        services.remove_code(business=request.business, invoice=invoice)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    if request.htmx:
+        return _render_draft(request, invoice.pk)
+    return redirect(_url(request, "draft", invoice.pk))
+
+
+@backoffice_view
+def use_gift_card(request, invoice_pk, gift_card_pk):
+    """Fill the payment form's gift card tender with one of the client's cards, for its
+    balance at most what is due (a card does not pay for gift cards sold on the
+    invoice). Only the draft client's usable cards are offered: any other id is 404."""
+    business = request.business
+    invoice = get_for_business_or_404(Invoice, business, pk=invoice_pk)
+    card = next((card for card in hooks.client_offers(business=business,
+                                                      client=invoice.client).cards
+                 if card.key == gift_card_pk), None)
+    if card is None:
+        raise Http404
+    due = selectors.payable_by_gift_card(business=business, invoice=invoice)
+    form = PaymentForm(initial={"gift_card": min(card.balance, due),
+                                "gift_card_code": card.code})
+    return _render_draft(request, invoice.pk, payment_form=form)
 
 
 def _line_action(request, invoice_pk: int, invoice_line_pk: int, write):

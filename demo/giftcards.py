@@ -1,7 +1,8 @@
 """The gift card part of the demo, at Atelier Lumière: two offers (one also for points),
-a card Léa bought online and has partly spent, a welcome coupon, and a stamp card of
+a card Léa bought online and has partly spent, a welcome coupon, a stamp card of
 three rewards (loaded before the points are credited, so that Claire's points have
-already unlocked a reward code). Studio Kvitka sells one card in hryvnias.
+already unlocked a reward code), and a reward the manager gave Léa, offered in one
+click at checkout. Studio Kvitka sells one card in hryvnias.
 
 Made through the services; found before being made, so loading twice changes nothing.
 """
@@ -11,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import User
 from booking.models import Business, Client, Service
 from giftcards import services
 from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin, RewardTier
@@ -26,6 +28,7 @@ OFFERS = {
     ],
 }
 WELCOME_CODE = "BIENVENUE10"
+LEAS_REWARD = "Récompense fidélité : -10 €"
 # name, points, discount, value, applies to, free service, valid (days), resets the card
 REWARD_TIERS = [
     ("5 € sur votre prochaine visite", 10, "amount", "5.00", "bookings", None, 60, False),
@@ -69,12 +72,23 @@ def _reward_tiers(business: Business) -> None:
             earns_points=kind == "amount", resets_card=resets)
 
 
+def _leas_reward(business: Business) -> None:
+    """A reward the manager gave Léa, offered in one click when she checks out."""
+    lea = Client.objects.for_business(business).filter(email="lea.dubois@example.com").first()
+    if lea is None or Coupon.objects.for_business(business).filter(client=lea).loyalty().exists():
+        return
+    services.give_reward(business=business, client=lea, name=LEAS_REWARD,
+                         discount_kind="amount", value=Decimal("10.00"), validity_days=90,
+                         by=User.objects.get(email="manager@salonbook.test"))
+
+
 def load(businesses: dict[str, Business]) -> None:
     atelier = businesses["atelier-lumiere"]
     for slug, rows in OFFERS.items():
         _offers(businesses[slug], rows)
     _leas_card(atelier)
     _reward_tiers(atelier)
+    _leas_reward(atelier)
     if not Coupon.objects.for_business(atelier).filter(code=WELCOME_CODE).exists():
         services.create_coupon(business=atelier, code=WELCOME_CODE, name="Bienvenue : -10 %",
                                discount_kind="percent", value=Decimal("10"),

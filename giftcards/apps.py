@@ -11,7 +11,11 @@ class GiftcardsConfig(AppConfig):
         from booking.events import appointment_state_changed
         from booking.models import Appointment
         from checkout.events import invoice_paid, invoice_refunded
-        from checkout.hooks import register_gift_card_redeemer
+        from checkout.hooks import (
+            register_client_offers,
+            register_code_applier,
+            register_gift_card_redeemer,
+        )
         from checkout.models import Invoice
         from giftcards import receivers
         from loyalty.events import balance_changed
@@ -20,6 +24,8 @@ class GiftcardsConfig(AppConfig):
 
         register_code_resolver(receivers.resolve_booking_code)
         register_gift_card_redeemer(receivers.redeemer)
+        register_code_applier(receivers.code_applier)
+        register_client_offers(receivers.client_offers)
         invoice_paid.connect(receivers.on_invoice_paid, sender=Invoice,
                              dispatch_uid="giftcards-invoice-paid")
         invoice_refunded.connect(receivers.on_invoice_refunded, sender=Invoice,

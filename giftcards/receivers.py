@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 
 from booking.codes import AppliedCode
 from booking.models import AppointmentState
+from checkout import hooks
+from checkout.models import CodeKind, CodeScope
 from giftcards import guessing, selectors, services
+from giftcards.models import AppliesTo
+
+# Coupons say "bookings" where checkout says "services": a booking is charged as one.
+SCOPES = {AppliesTo.BOOKINGS: CodeScope.SERVICES, AppliesTo.PRODUCTS: CodeScope.PRODUCTS,
+          AppliesTo.BOTH: CodeScope.BOTH}
 
 
 def resolve_booking_code(*, business, client, service, price, code) -> AppliedCode | None:
@@ -54,6 +61,39 @@ class GiftCardRedeemer:
 
 
 redeemer = GiftCardRedeemer()
+
+
+class CheckoutCodeApplier:
+    """Coupons and loyalty reward codes typed on a checkout draft."""
+
+    def enabled(self, *, business) -> bool:
+        return business.coupons_gift_cards_enabled
+
+    def find(self, *, business, client, code, now) -> hooks.CodeDiscount:
+        coupon = services.checkout_code(business, client=client, code=code, now=now)
+        # The kinds are named alike in both apps.
+        return hooks.CodeDiscount(code=coupon.code, label=coupon.name,
+                                  kind=CodeKind(coupon.discount_kind),
+                                  value=coupon.value, scope=SCOPES[coupon.applies_to],
+                                  service_id=coupon.service_id)
+
+    def use(self, *, business, invoice, code, amount, now) -> None:
+        services.use_for_invoice(business, invoice, code=code, amount=amount, now=now)
+
+
+code_applier = CheckoutCodeApplier()
+
+
+def client_offers(*, business, client) -> hooks.ClientOffers:
+    """A client's reward codes and gift cards for the checkout's one-click buttons."""
+    if not business.coupons_gift_cards_enabled:
+        return hooks.ClientOffers()
+    return hooks.ClientOffers(
+        codes=tuple(hooks.OfferedCode(code=coupon.code, label=coupon.name)
+                    for coupon in selectors.client_codes(business=business, client=client)),
+        cards=tuple(hooks.OfferedCard(key=card.pk, code=card.display_code,
+                                      masked_code=card.masked_code, balance=card.balance)
+                    for card in selectors.usable_cards_of(business=business, client=client)))
 
 
 def on_invoice_paid(*, invoice, **_kwargs) -> None:

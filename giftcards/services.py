@@ -805,6 +805,39 @@ def issue_for_invoice(*, invoice, now: datetime | None = None) -> list[GiftCard]
     return issued
 
 
+def unknown_code_error() -> ValidationError:
+    return ValidationError({"code": _("No coupon or reward code has this code here. Check "
+                                      "the code and try again.")})
+
+
+def checkout_code(business: Business, *, client: Client | None, code: str,
+                  now: datetime | None = None) -> Coupon:
+    """The coupon or reward code staff typed on a draft for `client`, usable now. An
+    unknown code, another business's and another client's get one answer."""
+    coupon = coupon_for(business, code, client)
+    if coupon is None:
+        if selectors.card_for_code(business=business, code=code) is not None:
+            raise ValidationError({"code": _("This is a gift card: enter it with the payment, "
+                                             "as a gift card.")})
+        raise unknown_code_error()
+    if client is None and coupon.max_uses_per_client is not None:
+        raise ValidationError({"code": _("This code can be used a limited number of times "
+                                         "per client: choose the client first.")})
+    check_coupon(business, coupon, client=client, now=now or timezone.now())
+    return coupon
+
+
+def use_for_invoice(business: Business, invoice, *, code: str, amount: Decimal,
+                    now: datetime | None = None) -> CouponUse:
+    """Inside the payment's transaction: one use of the code by the invoice, on the
+    locked coupon (use_coupon checks every limit again)."""
+    coupon = coupon_for(business, code, invoice.client)
+    if coupon is None:
+        raise unknown_code_error()
+    return use_coupon(business, coupon.pk, client=invoice.client, amount=amount,
+                      invoice=invoice, now=now)
+
+
 def cancel_for_refund(*, invoice, refund_row, now: datetime | None = None) -> None:
     """A refunded gift card line withdraws its card, which must be unused; a fully
     refunded invoice gives its coupon use back."""

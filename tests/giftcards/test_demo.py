@@ -1,5 +1,5 @@
 """The gift card part of the demo: offers at both salons, Léa's card partly spent, a
-welcome coupon, and nothing more when it is loaded again."""
+welcome coupon, Léa's reward code, and nothing more when it is loaded again."""
 
 from decimal import Decimal
 
@@ -7,6 +7,7 @@ import pytest
 
 from demo import data
 from demo import giftcards as demo_giftcards
+from giftcards import selectors
 from giftcards.models import (
     Coupon,
     CouponOrigin,
@@ -33,6 +34,9 @@ def test_the_demo_has_offers_a_partly_spent_card_and_a_coupon_and_loads_twice_th
     assert GiftCardOffer.objects.for_business(atelier).filter(points_enabled=True).exists()
     assert GiftCardOffer.objects.for_business(businesses["studio-kvitka"]).exists()
     assert Coupon.objects.for_business(atelier).filter(code="BIENVENUE10").exists()
+    reward = Coupon.objects.for_business(atelier).get(origin=CouponOrigin.GIVEN,
+                                                      client__first_name="Léa")
+    assert reward in selectors.client_codes(business=atelier, client=reward.client)
     assert (GiftCardOffer.objects.count(), GiftCard.objects.count(),
             GiftCardTransaction.objects.count(), Coupon.objects.count()) == counts
 
