@@ -22,6 +22,7 @@ from booking.selectors import availability
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
 from booking.services import tenants as tenant_services
+from core.api import OptionalEmailField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
@@ -87,6 +88,7 @@ class ExtensionsView(APIView):
 
 
 class ClientSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(required=False, max_length=254)
     has_login = serializers.SerializerMethodField()
 
     class Meta:

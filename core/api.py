@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, status
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -71,3 +72,13 @@ def api_not_found(request, *args, **kwargs):
         {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}},
         status=status.HTTP_404_NOT_FOUND,
     )
+
+
+@extend_schema_field({"anyOf": [{"type": "string", "format": "email"},
+                                {"type": "string", "maxLength": 0}]})
+class OptionalEmailField(serializers.EmailField):
+    """An email address or nothing: OpenAPI's "email" format alone would call "" invalid."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)

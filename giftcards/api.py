@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from booking.models import Client, Role, Service
+from core.api import OptionalEmailField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
@@ -103,6 +104,7 @@ class OfferViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveModelMix
 
 class GiftCardSerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="display_code", read_only=True)
+    recipient_email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = GiftCard
@@ -132,7 +134,7 @@ class IssueSerializer(serializers.Serializer):
                                  required=False, allow_null=True,
                                  help_text="Emailed the card (or its recipient is).")
     recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    recipient_email = serializers.EmailField(required=False, allow_blank=True)
+    recipient_email = OptionalEmailField(required=False)
     message = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 

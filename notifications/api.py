@@ -6,11 +6,14 @@ happens through the events that cause messages (bookings, points, gift cards).
 
 from rest_framework import mixins, serializers
 
+from core.api import OptionalEmailField
 from core.viewsets import TenantModelViewSet
 from notifications.models import OutboundMessage
 
 
 class OutboundMessageSerializer(serializers.ModelSerializer):
+    recipient = OptionalEmailField(read_only=True,
+                                   help_text="Empty when the client had no email address.")
     attachments = serializers.ListField(child=serializers.CharField(),
                                         source="attachment_names", read_only=True,
                                         help_text="File names of the attachments.")
