@@ -13,8 +13,9 @@ def on_invoice_refunded(*, invoice, refund, **_kwargs) -> None:
     services.reverse_for_refund(invoice=invoice, refund=refund)
 
 
-def on_appointment_state_changed(*, appointment, to_state, **_kwargs) -> None:
-    services.on_appointment_state_changed(appointment=appointment, to_state=to_state)
+def on_appointment_state_changed(*, appointment, from_state, to_state, **_kwargs) -> None:
+    services.on_appointment_state_changed(appointment=appointment, from_state=from_state,
+                                          to_state=to_state)
 
 
 def on_extension_switched(*, business, extension, enabled, **_kwargs) -> None:

@@ -455,21 +455,44 @@ def _notify_points_credited(entry: PointsEntry, *, item: str) -> None:
            _points_credited_context(entry, item=item))
 
 
-def on_appointment_state_changed(*, appointment: Appointment, to_state: str, **_kwargs) -> None:
-    """A credited appointment cancelled or marked no-show gives its points back, once."""
-    if to_state not in (AppointmentState.CANCELLED, AppointmentState.NO_SHOW):
+def on_appointment_state_changed(*, appointment: Appointment, from_state: str = "",
+                                 to_state: str, **_kwargs) -> None:
+    """A credited appointment cancelled or marked no-show gives its points back; a
+    no-show mark undone (back to booked, or completed) takes them again. Each round
+    has its own source, so that each happens once however often it is retried."""
+    taken_back = to_state in (AppointmentState.CANCELLED, AppointmentState.NO_SHOW)
+    undone = (from_state == AppointmentState.NO_SHOW
+              and to_state in (AppointmentState.BOOKED, AppointmentState.COMPLETED))
+    if not (taken_back or undone):
         return
     business = appointment.business
+    source = f"appointment:{appointment.pk}"
     earned = (PointsEntry.objects.for_business(business)
-              .filter(kind=EntryKind.EARN, source=f"appointment:{appointment.pk}").first())
+              .filter(kind=EntryKind.EARN, source=source).first())
     if earned is None:
         return
+    rounds = (PointsEntry.objects.for_business(business)
+              .filter(kind=EntryKind.REVERSE, reverses=earned, points__gt=0).count())
+    if taken_back:
+        with translation.override(business.language):
+            description = _("%(item)s cancelled: points taken back") % {
+                "item": appointment.title} if to_state == AppointmentState.CANCELLED else \
+                _("%(item)s not attended: points taken back") % {"item": appointment.title}
+        reverse_entry(business=business, entry=earned, description=description,
+                      source=source if not rounds else f"{source}:{rounds + 1}",
+                      partial_ok=True)
+        return
+    missing = earned.points - _net_of(business, earned)
+    if missing <= 0 or not business.loyalty_enabled:
+        return
     with translation.override(business.language):
-        description = _("%(item)s cancelled: points taken back") % {"item": appointment.title} \
-            if to_state == AppointmentState.CANCELLED else \
-            _("%(item)s not attended: points taken back") % {"item": appointment.title}
-    reverse_entry(business=business, entry=earned, description=description,
-                  source=f"appointment:{appointment.pk}", partial_ok=True)
+        description = _("%(item)s attended after all: points given back") % {
+            "item": appointment.title}
+    # A positive reversal of the earn entry: what it took back is back, and the next
+    # no-show mark finds the points to take again.
+    post_entry(business=business, client=appointment.client, kind=EntryKind.REVERSE,
+               points=missing, description=description, reverses=earned,
+               source=f"{source}:restored:{rounds + 1}")
 
 
 # --- crediting invoices ----------------------------------------------------------------

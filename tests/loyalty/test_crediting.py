@@ -123,6 +123,26 @@ def test_marking_a_credited_appointment_no_show_takes_its_points_back(business, 
     assert balance(business, fan) == 0
 
 
+def test_a_no_show_mark_undone_gives_the_points_again_and_a_second_mark_takes_them(
+        business, fan, colour, staff):
+    appointment = ended(business, fan, colour)
+    services.credit_due_appointments()
+
+    balances = []
+    for state in (AppointmentState.NO_SHOW, AppointmentState.BOOKED,
+                  AppointmentState.NO_SHOW, AppointmentState.BOOKED,
+                  AppointmentState.COMPLETED):
+        set_appointment_state(business=business, appointment=appointment, state=state,
+                              by=staff)
+        balances.append(balance(business, fan))
+
+    assert balances == [0, 2, 0, 2, 2]
+    restored = PointsEntry.objects.filter(kind=EntryKind.REVERSE, points__gt=0).first()
+    assert "attended after all" in restored.description
+    services.credit_due_appointments()
+    assert balance(business, fan) == 2, "the crediting job does not credit it a second time"
+
+
 def test_a_cancellation_before_crediting_removes_the_pending_points(business, fan, colour,
                                                                     staff):
     appointment = ended(business, fan, colour, hours_ago=-24)
