@@ -85,11 +85,15 @@ def load() -> dict[str, Business]:
     _member(atelier, staff, Role.STAFF)
     _member(businesses["studio-kvitka"], staff, Role.STAFF)
     if not atelier.loyalty_enabled:
-        tenant_services.set_extension(business=atelier, extension=Extension.LOYALTY, enabled=True)
+        atelier, _also = tenant_services.set_extension(business=atelier,
+                                                       extension=Extension.LOYALTY, enabled=True)
+        businesses["atelier-lumiere"] = atelier
     kvitka = businesses["studio-kvitka"]
     if not kvitka.client_login_enabled:
-        tenant_services.set_extension(business=kvitka, extension=Extension.CLIENT_LOGIN,
-                                      enabled=True)
+        kvitka, _also = tenant_services.set_extension(business=kvitka,
+                                                      extension=Extension.CLIENT_LOGIN,
+                                                      enabled=True)
+        businesses["studio-kvitka"] = kvitka
 
     for slug, rows in CLIENTS.items():
         business = businesses[slug]

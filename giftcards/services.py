@@ -997,10 +997,11 @@ def reward_for_entries(*, changes, now: datetime | None = None) -> list[Coupon]:
     if not earning:
         return []
     business = earning[0][0].business
+    if not business.loyalty_enabled:
+        return []
     tiers = list(RewardTier.objects.for_business(business).filter(is_active=True)
                  .select_related("service").order_by("threshold"))
-    # Read, not taken from `business`: the caller's copy may predate a switch.
-    if not tiers or not Business.objects.filter(pk=business.pk, loyalty_enabled=True).exists():
+    if not tiers:
         return []
     now = now or timezone.now()
     reset = next((tier for tier in tiers if tier.resets_card), None)
