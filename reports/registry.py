@@ -13,13 +13,14 @@ row, so that a label never costs a query per row, on a page or in an export.
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from booking.models import Business, Role
-from reports.exporters import TEXT, Column
+from reports.exporters import BATCH_ROWS, TEXT, Column
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,14 @@ class Report:
             cells.append((write, positions))
 
         def convert(rows: Iterable[tuple]) -> Iterable[tuple]:
-            for row in rows:
-                yield tuple(row[positions[0]] if write is None
-                            else write(*(row[position] for position in positions))
-                            for write, positions in cells)
+            # Column by column over a batch: a plain column is taken as it is, and only
+            # text columns call their function (through map, without a loop in Python).
+            iterator = iter(rows)
+            while batch := list(islice(iterator, BATCH_ROWS)):
+                columns = list(zip(*batch, strict=True))
+                yield from zip(*[columns[positions[0]] if write is None
+                                 else map(write, *(columns[position] for position in positions))
+                                 for write, positions in cells], strict=True)
 
         return convert
 
