@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from booking.models import Business
 from core.money import format_money
@@ -116,9 +116,11 @@ def _gift_card_totals(*, business: Business, filters: dict) -> dict:
         return format_money(sums[name], business.currency)
 
     return {_("Cards issued"): sums["cards"], _("Value issued"): money("issued"),
-            _("Redeemed"): money("redeemed"), _("Cancelled"): money("cancelled"),
-            _("Outstanding"): money("outstanding"), _("Expired"): money("expired"),
-            _("Deactivated"): money("deactivated")}
+            pgettext("gift card value", "Redeemed"): money("redeemed"),
+            pgettext("gift card value", "Cancelled"): money("cancelled"),
+            _("Outstanding"): money("outstanding"),
+            pgettext("gift card value", "Expired"): money("expired"),
+            pgettext("gift card value", "Deactivated"): money("deactivated")}
 
 
 GIFT_CARDS = Report(
