@@ -153,6 +153,11 @@ class EntryKind(models.TextChoices):
     REVERSE = "reverse", _("Reversed")
 
 
+# In the source of a positive reversal that gives back what a no-show mark took: the
+# points count as earned again, not as points returned from a purchase.
+RESTORED_SOURCE_MARK = ":restored:"
+
+
 class PointsEntry(TenantModel):
     """One immutable change of a balance. `source` names what caused it
     ("appointment:12", "invoice:7", "refund:3", "entry:41"...) and is unique per kind,

@@ -12,6 +12,7 @@ from booking.models import Appointment, AppointmentState, Business, Client
 from loyalty import rules
 from loyalty.hooks import next_reward
 from loyalty.models import (
+    RESTORED_SOURCE_MARK,
     AppointmentCredit,
     CatalogPoints,
     EntryKind,
@@ -226,10 +227,12 @@ def totals(entries: QuerySet[PointsEntry]) -> dict[str, int]:
     reverse: a reversed credit is not earned)."""
     sums = entries.aggregate(
         earned=Sum("points", filter=Q(kind__in=CREDITS, points__gt=0)),
-        reversed_credits=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__lt=0)),
+        reversed_credits=Sum("points", filter=Q(kind=EntryKind.REVERSE) & (
+            Q(points__lt=0) | Q(source__contains=RESTORED_SOURCE_MARK))),
         spent=Sum("points", filter=Q(kind__in=[EntryKind.REDEEM, EntryKind.REWARD])
                   | Q(kind=EntryKind.ADJUST, points__lt=0)),
-        returned=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__gt=0)),
+        returned=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__gt=0)
+                     & ~Q(source__contains=RESTORED_SOURCE_MARK)),
         expired=Sum("points", filter=Q(kind=EntryKind.EXPIRE)))
     return {
         "earned": (sums["earned"] or 0) + (sums["reversed_credits"] or 0),

@@ -34,6 +34,7 @@ from core.dates import format_day, local_day
 from loyalty import events, locks, rules
 from loyalty.models import (
     MAX_POINTS,
+    RESTORED_SOURCE_MARK,
     AppointmentCredit,
     CatalogPoints,
     CreditOutcome,
@@ -492,7 +493,7 @@ def on_appointment_state_changed(*, appointment: Appointment, from_state: str = 
     # no-show mark finds the points to take again.
     post_entry(business=business, client=appointment.client, kind=EntryKind.REVERSE,
                points=missing, description=description, reverses=earned,
-               source=f"{source}:restored:{rounds + 1}")
+               source=f"{source}{RESTORED_SOURCE_MARK}{rounds + 1}")
 
 
 # --- crediting invoices ----------------------------------------------------------------

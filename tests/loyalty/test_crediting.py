@@ -141,6 +141,8 @@ def test_a_no_show_mark_undone_gives_the_points_again_and_a_second_mark_takes_th
     assert "attended after all" in restored.description
     services.credit_due_appointments()
     assert balance(business, fan) == 2, "the crediting job does not credit it a second time"
+    assert selectors.totals(PointsEntry.objects.filter(client=fan)) == {
+        "earned": 2, "spent": 0, "expired": 0}
 
 
 def test_a_cancellation_before_crediting_removes_the_pending_points(business, fan, colour,
