@@ -5,6 +5,8 @@ so that two postings on one client run one after the other and the second sees t
 first's balance. Use cases that lock several accounts take them in pk order.
 """
 
+from django.db.models import OuterRef, Subquery
+
 from loyalty.models import PointsAccount, Program
 
 
@@ -18,14 +20,21 @@ def ensure_accounts(business, client_ids) -> None:
 
 def lock_accounts(business, client_ids) -> dict[int, PointsAccount]:
     ensure_accounts(business, client_ids)
-    rows = (PointsAccount.objects.for_business(business).select_for_update()
+    rows = (_with_expiry(PointsAccount.objects.for_business(business)).select_for_update()
             .filter(client_id__in=set(client_ids)).order_by("pk"))
     return {account.client_id: account for account in rows}
 
 
+def _with_expiry(accounts):
+    """The program's expiry read with the lock, in the same query: a posting needs it
+    and would otherwise cost one more round trip."""
+    program = Program.objects.filter(business=OuterRef("business")).values("expiry_months")
+    return accounts.annotate(program_expiry_months=Subquery(program[:1]))
+
+
 def lock_account(business, client_id: int) -> PointsAccount:
     """The common case, an existing account, costs one query."""
-    account = (PointsAccount.objects.for_business(business).select_for_update()
+    account = (_with_expiry(PointsAccount.objects.for_business(business)).select_for_update()
                .filter(client_id=client_id).first())
     return account or lock_accounts(business, [client_id])[client_id]
 

@@ -74,12 +74,10 @@ class NewEntry:
     expires_at: datetime | None = None
 
 
-def _expiry_for(program: Program | None, kind: str, points: int, now: datetime):
-    if program is None or not program.expiry_months or points <= 0:
+def _expiry_for(expiry_months: int | None, kind: str, points: int, now: datetime):
+    if not expiry_months or points <= 0 or kind not in (EntryKind.EARN, EntryKind.ADJUST):
         return None
-    if kind not in (EntryKind.EARN, EntryKind.ADJUST):
-        return None
-    return now + relativedelta(months=program.expiry_months)
+    return now + relativedelta(months=expiry_months)
 
 
 def _write_entries(business: Business, accounts: dict[int, PointsAccount],
@@ -159,13 +157,12 @@ def post_entry(*, business: Business, client: Client, kind: str, points: int,
                         .filter(kind=kind, source=source).first())
             if existing is not None:
                 return existing
-        program = (Program.objects.for_business(business).first()
-                   if points > 0 and kind in (EntryKind.EARN, EntryKind.ADJUST) else None)
         return _write_entries(business, {client.pk: account}, [NewEntry(
             client_id=client.pk, kind=kind, points=points, description=description,
             source=source, note=note, created_by_id=getattr(created_by, "pk", None),
             reverses_id=getattr(reverses, "pk", None),
-            expires_at=_expiry_for(program, kind, points, now))], now=now)[0]
+            expires_at=_expiry_for(account.program_expiry_months, kind, points, now))],
+            now=now)[0]
 
 
 def _net_of(business: Business, entry: PointsEntry) -> int:
@@ -428,7 +425,7 @@ def _credit_appointments(program: Program, batch: list[Appointment], *, now: dat
             client_id=appointment.client_id, kind=EntryKind.EARN, points=points,
             description=_appointment_description(business, appointment, points),
             source=f"appointment:{appointment.pk}",
-            expires_at=_expiry_for(program, EntryKind.EARN, points, now))
+            expires_at=_expiry_for(program.expiry_months, EntryKind.EARN, points, now))
             for appointment, points in earning]
         entries = _write_entries(business, accounts, new_entries, now=now)
         for (appointment, _points), entry in zip(earning, entries, strict=True):
