@@ -217,6 +217,16 @@ def points_totals(*, business: Business, **filters) -> dict[str, int]:
         TOTALS_CACHE_SECONDS)
 
 
+class IntegerAsIs(Coalesce):
+    """Coalesce of integers, read as the driver gives them (already int): Django's
+    generic int() per row is the only converter of the export query, and without one
+    it skips its per-row conversion loop (about 0.5 s per million rows)."""
+
+    @property
+    def convert_value(self):
+        return self._convert_value_noop
+
+
 def _source_id(prefix: str) -> Case:
     """The id in an entry's source "<prefix>:<id>" (None for any other source)."""
     return Case(When(source__regex=rf"^{prefix}:[0-9]+$",
@@ -242,8 +252,8 @@ def points_report(*, business: Business, **filters) -> QuerySet[PointsEntry]:
         refund_id=_source_id("refund"), card_id=_source_id("gift_card"),
     ).annotate(
         source_moment=Subquery(appointment.values("starts_at")[:1]),
-        source_number=Coalesce(Subquery(invoice.values("number")[:1]),
-                               Subquery(refund.values("invoice__number")[:1])),
+        source_number=IntegerAsIs(Subquery(invoice.values("number")[:1]),
+                                  Subquery(refund.values("invoice__number")[:1])),
         source_code=Subquery(card.values("code")[:1]),
     ).order_by("-created_at", "-pk")
 
