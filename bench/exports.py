@@ -146,10 +146,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _report_rows(business: Business, rows: int):
-    return POINTS.export_cells(business)(
-        POINTS.export_rows(business=business, filters=FILTERS)[:rows].iterator(
-            chunk_size=exporting.CURSOR_CHUNK))
+def _report_rows(business: Business, rows: int, fmt: str = "xlsx"):
+    return exporting.export_rows(POINTS, business, FILTERS, fmt=fmt, limit=rows)
 
 
 def _baseline_csv(business: Business, rows: int, target) -> int:
@@ -218,7 +216,7 @@ def _child(mode: str, rows: int) -> None:
         started = time.perf_counter()
         with path.open("wb") as target:
             if mode == "csv":
-                count = write_csv(target, columns, _report_rows(business, rows),
+                count = write_csv(target, columns, _report_rows(business, rows, "csv"),
                                   tz=business.zone, convention=csv_convention(business.language))
             elif mode == "xlsx":
                 count = write_xlsx(target, columns, _report_rows(business, rows),

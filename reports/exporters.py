@@ -42,6 +42,8 @@ XLSX_MONTH_FORMAT = "mmmm yyyy"
 # Characters XML 1.0 cannot hold (openpyxl refuses them); tab, LF and CR are allowed.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SHEET_TITLE_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
+# A value that starts with a formula trigger, in values joined by newlines.
+TRIGGER_AFTER_NEWLINE = re.compile("\n[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
 
 Row = Sequence[Any]
 Progress = Callable[[int], None]
@@ -98,9 +100,18 @@ TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
 ColumnConverter = Callable[[Sequence[Any]], Sequence[Any]] | None
 
 
-def _texts(values: Sequence[Any], labels: Mapping | None, *, xlsx: bool) -> list[str]:
+def _texts(values: Sequence[Any], labels: Mapping | None, *, xlsx: bool) -> Sequence[str]:
     if labels is not None:
-        values = [labels.get(value, value) for value in values]
+        values = list(map(labels.get, values, values))
+    if not xlsx:
+        # Most columns hold no value to neutralise: one search over the column, in C,
+        # proves it (a newline inside a value only sends it to the careful path below),
+        # and the csv module writes None as "".
+        try:
+            if not TRIGGER_AFTER_NEWLINE.search("\n" + "\n".join(filter(None, values))):
+                return values
+        except TypeError:  # not all text
+            pass
     try:
         texts = ["" if value is None else ("'" + value if value[:1] in TRIGGER_SET else value)
                  for value in values]
@@ -129,11 +140,15 @@ def _csv_converter(column: Column, tz: tzinfo, convention: CsvConvention) -> Col
         return lambda values: ["" if value is None else format(value, ".2f").replace(".", decimal)
                                for value in values]
     if column.kind == DATETIME:
-        # "2025-05-03 14:30:00" from "2025-05-03 14:30:00+02:00": isoformat is faster
-        # than strftime.
-        return lambda values: ["" if value is None
-                               else value.astimezone(tz).isoformat(" ", "seconds")[:19]
-                               for value in values]
+        def local_times(values):
+            # Already text when the database formatted them (Report.export_rows).
+            if isinstance(next((value for value in values if value is not None), None), str):
+                return values
+            # "2025-05-03 14:30:00" from "2025-05-03 14:30:00+02:00": isoformat is faster
+            # than strftime.
+            return ["" if value is None else value.astimezone(tz).isoformat(" ", "seconds")[:19]
+                    for value in values]
+        return local_times
     if column.kind == DATE:
         return lambda values: ["" if value is None else value.isoformat() for value in values]
     if column.kind == MONTH:

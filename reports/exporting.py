@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import IO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from booking.models import Business
@@ -33,9 +33,20 @@ def download_name(*, report: Report, business: Business, fmt: str,
     return f"{business.slug}-{report.name}-{local:%Y%m%d-%H%M}.{fmt}"
 
 
-def _rows(report: Report, business: Business, filters: dict, cells):
-    return cells(report.export_rows(business=business, filters=filters).iterator(
-        chunk_size=CURSOR_CHUNK))
+def csv_times_from_database() -> bool:
+    """On PostgreSQL, CSV date-times are formatted by the database (Report.export_rows)."""
+    return connection.vendor == "postgresql"
+
+
+def export_rows(report: Report, business: Business, filters: dict, *, fmt: str,
+                limit: int | None = None) -> Iterator[tuple]:
+    """The export's cells, row by row, from a server-side cursor."""
+    rows = report.export_rows(business=business, filters=filters,
+                              local_time_text=fmt == ExportFormat.CSV
+                              and csv_times_from_database())
+    if limit is not None:
+        rows = rows[:limit]
+    return report.export_cells(business)(rows.iterator(chunk_size=CURSOR_CHUNK))
 
 
 def csv_stream(*, report: Report, business: Business, filters: dict,
@@ -43,11 +54,11 @@ def csv_stream(*, report: Report, business: Business, filters: dict,
     """The CSV export as chunks, for a streamed response. Headers in the active language
     (taken now, not when the chunks are read)."""
     columns = report.export_columns(business)
-    cells = report.export_cells(business)
 
     def chunks() -> Iterator[bytes]:
         with transaction.atomic():
-            yield from csv_chunks(columns, _rows(report, business, filters, cells),
+            yield from csv_chunks(columns, export_rows(report, business, filters,
+                                                       fmt=ExportFormat.CSV),
                                   tz=business.zone,
                                   convention=csv_convention(business.language),
                                   on_rows=on_rows)
@@ -60,7 +71,7 @@ def write_export(target: IO[bytes], *, report: Report, business: Business, filte
     """Write the export to a binary file; return its number of rows."""
     columns = report.export_columns(business)
     with transaction.atomic():
-        rows = _rows(report, business, filters, report.export_cells(business))
+        rows = export_rows(report, business, filters, fmt=fmt)
         if fmt == ExportFormat.CSV:
             return write_csv(target, columns, rows, tz=business.zone,
                              convention=csv_convention(business.language), on_rows=on_rows)

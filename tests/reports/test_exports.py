@@ -102,6 +102,17 @@ def test_the_xlsx_of_all_clients_has_dates_and_numbers(manager_browser, business
     assert dubois[6] == 0
 
 
+def test_a_csv_date_time_is_written_in_the_business_time_zone(manager_browser, business,
+                                                               clients):
+    when = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    visit(business, clients[0], when)
+
+    rows = csv_rows(body(export(manager_browser, business, "clients", "csv", q="Dubois")))
+
+    assert rows[1][5] == f"{timezone.localtime(when, business.zone):%Y-%m-%d %H:%M:%S}"
+    assert str(business.zone) != "UTC"
+
+
 def test_an_invalid_filter_is_shown_on_the_page_and_exports_nothing(manager_browser,
                                                                     business, clients):
     response = export(manager_browser, business, "clients", "csv", date_from="2025-05-10",
