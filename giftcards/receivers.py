@@ -117,11 +117,12 @@ def next_reward(*, business, client, balance):
     """The client's progress to their next stamp-card reward, for loyalty's pages."""
     from loyalty.hooks import NextReward
 
-    reset = selectors.reset_tier(business=business)
+    tiers = selectors.active_tiers(business=business)
+    reset = next((tier for tier in tiers if tier.resets_card), None)
     if reset is not None and balance >= reset.threshold:
         # A balance still to be credited may go round the card: count what stays on it.
         balance %= reset.threshold
-    tier = selectors.next_tier(business=business, balance=balance)
+    tier = next((tier for tier in tiers if tier.threshold > balance), None)
     if tier is None:
         return None
     return NextReward(name=tier.name, threshold=tier.threshold, progress=balance)

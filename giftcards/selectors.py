@@ -124,13 +124,8 @@ def reward_tiers(*, business: Business) -> QuerySet[RewardTier]:
             .annotate(codes_issued=Count("codes")).order_by("-is_active", "threshold", "pk"))
 
 
-def next_tier(*, business: Business, balance: int) -> RewardTier | None:
-    """The lowest active tier above `balance`: what the client is collecting for."""
-    return (RewardTier.objects.for_business(business)
-            .filter(is_active=True, threshold__gt=balance).order_by("threshold").first())
-
-
-def reset_tier(*, business: Business) -> RewardTier | None:
-    return RewardTier.objects.for_business(business).filter(is_active=True,
-                                                            resets_card=True).first()
+def active_tiers(*, business: Business) -> list[RewardTier]:
+    """The stamp card: its active tiers, lowest first (the last may reset the card)."""
+    return list(RewardTier.objects.for_business(business).filter(is_active=True)
+                .select_related("service").order_by("threshold"))
 

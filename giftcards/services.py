@@ -513,30 +513,46 @@ def buy_with_money(*, business: Business, client: Client, offer: GiftCardOffer,
 
 # Coupons -----------------------------------------------------------------------------------
 
+def _discount_errors(row) -> dict[str, str | None]:
+    """Errors of the discount a coupon, a reward tier or a given reward describes."""
+    kind = row.discount_kind
+    errors = {
+        "discount_kind": None if kind in DiscountKind.values else _("Choose a discount."),
+        "applies_to": None if row.applies_to in AppliesTo.values else _(
+            "Choose what the code applies to."),
+    }
+    if kind == DiscountKind.AMOUNT:
+        errors["value"] = _amount_error(row.value)
+    elif kind == DiscountKind.PERCENT:
+        errors["value"] = _amount_error(row.value) or (
+            _("A percent discount cannot exceed 100.") if row.value > 100 else None)
+    elif kind == DiscountKind.FREE_SERVICE:
+        errors["service"] = None if row.service_id else _("Choose the free service.")
+        if row.applies_to == AppliesTo.PRODUCTS:
+            errors["applies_to"] = _("A free service applies to bookings.")
+    return errors
+
+
+def _normalise_discount(row) -> None:
+    if row.discount_kind == DiscountKind.FREE_SERVICE:
+        row.value = Decimal(0)
+        row.applies_to = AppliesTo.BOOKINGS
+    else:
+        row.service = None
+
+
 def _coupon_errors(coupon: Coupon) -> dict[str, str | None]:
-    kind = coupon.discount_kind
     errors = {
         "code": None if codes.is_valid_coupon_code(coupon.code) else _(
             "A code has %(low)s to %(high)s letters and digits (dashes and spaces are "
             "ignored).") % {"low": codes.COUPON_MIN_LENGTH, "high": codes.COUPON_MAX_LENGTH},
         "name": None if coupon.name else _("Enter a name."),
-        "discount_kind": None if kind in DiscountKind.values else _("Choose a discount."),
-        "applies_to": None if coupon.applies_to in AppliesTo.values else _(
-            "Choose what the code applies to."),
         "max_uses": _whole_number_error(coupon.max_uses, low=1, high=1_000_000,
                                         required=False),
         "max_uses_per_client": _whole_number_error(coupon.max_uses_per_client, low=1,
                                                    high=1_000_000, required=False),
+        **_discount_errors(coupon),
     }
-    if kind == DiscountKind.AMOUNT:
-        errors["value"] = _amount_error(coupon.value)
-    elif kind == DiscountKind.PERCENT:
-        errors["value"] = _amount_error(coupon.value) or (
-            _("A percent discount cannot exceed 100.") if coupon.value > 100 else None)
-    elif kind == DiscountKind.FREE_SERVICE:
-        errors["service"] = None if coupon.service_id else _("Choose the free service.")
-        if coupon.applies_to == AppliesTo.PRODUCTS:
-            errors["applies_to"] = _("A free service applies to bookings.")
     if coupon.valid_from and coupon.valid_until and coupon.valid_until < coupon.valid_from:
         errors["valid_until"] = _("The end date is before the start date.")
     return errors
@@ -545,11 +561,7 @@ def _coupon_errors(coupon: Coupon) -> dict[str, str | None]:
 def _save_coupon(business: Business, coupon: Coupon) -> Coupon:
     coupon.code = codes.normalise(coupon.code or "")
     coupon.name = _text(coupon.name, 120) or coupon.code
-    if coupon.discount_kind == DiscountKind.FREE_SERVICE:
-        coupon.value = Decimal(0)
-        coupon.applies_to = AppliesTo.BOOKINGS
-    else:
-        coupon.service = None
+    _normalise_discount(coupon)
     _refuse(_coupon_errors(coupon))
     _same_business(business, "client", coupon.client)
     _same_business(business, "service", coupon.service)
@@ -864,40 +876,13 @@ TIER_FIELDS = ("name", "threshold", "discount_kind", "value", "service", "applie
 MAX_RESETS_PER_ENTRY = 10
 
 
-def _discount_errors(row) -> dict[str, str | None]:
-    """Errors of the discount a tier or a given reward describes (as on coupons)."""
-    kind = row.discount_kind
-    errors = {
-        "discount_kind": None if kind in DiscountKind.values else _("Choose a discount."),
-        "applies_to": None if row.applies_to in AppliesTo.values else _(
-            "Choose what the code applies to."),
-        "validity_days": _whole_number_error(row.validity_days, low=1, high=MAX_VALIDITY_DAYS),
-    }
-    if kind == DiscountKind.AMOUNT:
-        errors["value"] = _amount_error(row.value)
-    elif kind == DiscountKind.PERCENT:
-        errors["value"] = _amount_error(row.value) or (
-            _("A percent discount cannot exceed 100.") if row.value > 100 else None)
-    elif kind == DiscountKind.FREE_SERVICE:
-        errors["service"] = None if row.service_id else _("Choose the free service.")
-        if row.applies_to == AppliesTo.PRODUCTS:
-            errors["applies_to"] = _("A free service applies to bookings.")
-    return errors
-
-
-def _normalise_discount(row) -> None:
-    if row.discount_kind == DiscountKind.FREE_SERVICE:
-        row.value = Decimal(0)
-        row.applies_to = AppliesTo.BOOKINGS
-    else:
-        row.service = None
-
-
 def _save_tier(business: Business, tier: RewardTier) -> RewardTier:
     tier.name = _text(tier.name, 120)
     _normalise_discount(tier)
     errors = {"name": None if tier.name else _("Enter a name."),
               "threshold": _whole_number_error(tier.threshold, low=1, high=MAX_POINTS_PRICE),
+              "validity_days": _whole_number_error(tier.validity_days, low=1,
+                                                   high=MAX_VALIDITY_DAYS),
               **_discount_errors(tier)}
     _refuse(errors)
     _same_business(business, "service", tier.service)
@@ -999,8 +984,7 @@ def reward_for_entries(*, changes, now: datetime | None = None) -> list[Coupon]:
     business = earning[0][0].business
     if not business.loyalty_enabled:
         return []
-    tiers = list(RewardTier.objects.for_business(business).filter(is_active=True)
-                 .select_related("service").order_by("threshold"))
+    tiers = selectors.active_tiers(business=business)
     if not tiers:
         return []
     now = now or timezone.now()
@@ -1048,7 +1032,9 @@ def give_reward(*, business: Business, client: Client, by, tier: RewardTier | No
                         value=value, service=service, applies_to=applies_to,
                         validity_days=validity_days)
     _normalise_discount(custom)
-    _refuse({"name": None if custom.name else _("Enter a name."), **_discount_errors(custom)})
+    _refuse({"name": None if custom.name else _("Enter a name."),
+             "validity_days": _whole_number_error(validity_days, low=1, high=MAX_VALIDITY_DAYS),
+             **_discount_errors(custom)})
     _same_business(business, "service", custom.service)
     return _reward_code(business, client, origin=CouponOrigin.GIVEN, name=custom.name,
                         discount_kind=custom.discount_kind, value=custom.value,

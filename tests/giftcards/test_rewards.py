@@ -45,7 +45,7 @@ def tier(business, threshold, name=None, **values):
                                 threshold=threshold, **values)
 
 
-def earn(business, client, points, owner=None):
+def earn(business, client, points):
     return loyalty_services.post_entry(business=business, client=client, kind=EntryKind.EARN,
                                        points=points, description="Visit")
 
