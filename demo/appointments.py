@@ -8,6 +8,7 @@ already is left alone.
 
 from datetime import datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from booking.models import Appointment, AppointmentState, Business, Client, Service
@@ -33,9 +34,23 @@ KVITKA_DIARY = [
 ]
 
 
-def _working_day(day):
-    """Move Sundays to Saturdays: the demo salons are closed on Sundays."""
-    return day - timedelta(days=1) if day.weekday() == 6 else day
+def _book_near(business: Business, client: Client, service: Service, day, hour: int, *,
+               now) -> Appointment:
+    """Book on `day`, or on the nearest day further from today when nobody who performs
+    the service works then: the diary is relative to today, and not everyone works
+    every weekday (Inès, the only one who does balayage, never works on Wednesdays)."""
+    step = -1 if day <= timezone.localdate(now, timezone=business.zone) else 1
+    refusals = []
+    for offset in range(7):
+        start = datetime.combine(day + timedelta(days=step * offset), time(hour),
+                                 tzinfo=business.zone)
+        try:
+            return book_appointment(business=business, client=client, service=service,
+                                    start=start, online=False,
+                                    now=min(now, start - timedelta(days=3)))
+        except ValidationError as refusal:
+            refusals.append(refusal)
+    raise refusals[-1]
 
 
 def _diary(business: Business, diary) -> None:
@@ -46,11 +61,8 @@ def _diary(business: Business, diary) -> None:
     for first_name, service_name, days, hour, outcome in diary:
         client = Client.objects.for_business(business).get(first_name=first_name)
         service = Service.objects.for_business(business).get(name=service_name)
-        day = _working_day(today + timedelta(days=days))
-        start = datetime.combine(day, time(hour), tzinfo=business.zone)
-        booked_as_of = min(now, start - timedelta(days=3))
-        appointment = book_appointment(business=business, client=client, service=service,
-                                       start=start, online=False, now=booked_as_of)
+        appointment = _book_near(business, client, service, today + timedelta(days=days),
+                                 hour, now=now)
         if outcome != AppointmentState.BOOKED:
             set_appointment_state(business=business, appointment=appointment, state=outcome,
                                   by=None, now=now)

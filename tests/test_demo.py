@@ -1,12 +1,15 @@
 """The demo data `make run` loads: a new user sees the product working at once."""
 
 import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import call_command
 
-from booking.models import Business, Client, Role, StaffMembership
+from booking.models import Appointment, AppointmentState, Business, Client, Role, StaffMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +43,18 @@ def test_the_demo_has_two_businesses_a_team_and_clients(capsys):
     assert Business.objects.get(slug="studio-kvitka").language == "uk"
     assert "owner@salonbook.test" in output
     assert "/atelier-lumiere/" in output
+
+
+# A Monday; the demo's diary counts days from today, and not everyone works every day.
+A_MONDAY = datetime(2026, 11, 30, 12, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_the_demo_loads_whatever_day_of_the_week_it_is(weekday):
+    with time_machine.travel(A_MONDAY + timedelta(days=weekday), tick=False):
+        call_command("load_demo", stdout=io.StringIO())
+
+        appointments = Appointment.objects.filter(business__slug="atelier-lumiere")
+        assert appointments.filter(state=AppointmentState.COMPLETED).count() == 6
+        assert appointments.filter(state=AppointmentState.BOOKED,
+                                   starts_at__gt=A_MONDAY + timedelta(days=weekday)).count() == 2
