@@ -1,6 +1,7 @@
 """Rules of ARCHITECTURE.md that imports cannot express, checked on the code itself."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,38 @@ def orm_writes(source: str, model_names: set[str] | None = None) -> list[tuple[i
         elif through_manager or chain[-1] == "save":
             found.append((node.lineno, ".".join(chain)))
     return found
+
+
+SQL_WRITE = re.compile(r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?P<target>\{[^}]*\}|\"?\w+)",
+                       re.IGNORECASE)
+
+
+def string_literals(source: str) -> list[tuple[int, str]]:
+    """Every string literal of `source`, f-strings with their placeholders as `{...}`."""
+    tree = ast.parse(source)
+    inside_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+                       for part in node.values}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            found.append((node.lineno, "".join(
+                part.value if isinstance(part, ast.Constant) else f"{{{ast.unparse(part.value)}}}"
+                for part in node.values)))
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in inside_fstrings):
+            found.append((node.lineno, node.value))
+    return found
+
+
+def raw_sql_writes(source: str, model) -> list[tuple[int, str]]:
+    """SQL in `source` that inserts, updates or deletes rows of `model`'s table: the table
+    named outright, or through a placeholder in a module that names the table."""
+    table = model._meta.db_table
+    if table not in source and f"{model.__name__}._meta.db_table" not in source:
+        return []
+    return [(line, match.group(0)) for line, text in string_literals(source)
+            for match in SQL_WRITE.finditer(text)
+            if match.group("target").strip('"') == table or match.group("target")[0] == "{"]
 
 
 def unscoped_tenant_queries(source: str, tenant_names: set[str]) -> list[tuple[int, str]]:
@@ -146,13 +179,14 @@ def test_views_and_api_never_query_tenant_models_without_for_business():
 
 def test_only_the_ledger_services_write_ledger_rows():
     for label, allowed_module in LEDGER_WRITERS.items():
-        name = label.split(".")[1]
+        model = apps.get_model(label)
         offenders = [
             f"{path.relative_to(PROJECT_DIR)}:{line} {call}"
             for path in python_files("**/*.py")
             if path.relative_to(PROJECT_DIR).as_posix() != allowed_module
             and "migrations" not in path.parts
-            for line, call in orm_writes(path.read_text(), {name})
+            for line, call in [*orm_writes(path.read_text(), {model.__name__}),
+                               *raw_sql_writes(path.read_text(), model)]
         ]
         assert not offenders, f"only {allowed_module} writes {label}:\n" + "\n".join(offenders)
 
@@ -161,6 +195,17 @@ def test_the_write_detector_finds_writes_through_managers_and_saves():
     source = "Entry.objects.create(points=1)\nentry.save()\nEntry.objects.filter(a=1).update(b=2)"
     assert [line for line, _call in orm_writes(source)] == [1, 2, 3]
     assert [line for line, _call in orm_writes(source, {"Entry"})] == [1, 3]
+
+
+def test_the_raw_sql_detector_finds_writes_of_the_table_named_or_placed():
+    model = apps.get_model("loyalty.PointsEntry")
+    source = ('table = PointsEntry._meta.db_table\n'
+              'sql = f"INSERT INTO {table} (points) VALUES (%s)"\n'
+              'other = "update loyalty_pointsentry SET points = 1"\n'
+              'fine = "SELECT points FROM loyalty_pointsentry"\n'
+              'prose = "a trigger refuses UPDATE and DELETE of entries"\n')
+    assert [line for line, _sql in raw_sql_writes(source, model)] == [2, 3]
+    assert raw_sql_writes('sql = f"UPDATE {table} SET a = 1"', model) == []
 
 
 def test_the_scope_detector_accepts_for_business_and_flags_the_rest():

@@ -2,10 +2,13 @@
 cannot change."""
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
-from loyalty import services
+from loyalty import locks, services
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from tests.factories import ClientFactory
 
@@ -20,6 +23,36 @@ def test_each_entry_records_the_balance_after_it(business, fan):
     entry = post(business, fan, -4)
     assert entry.balance_after == 6
     assert PointsAccount.objects.get(client=fan).balance == 6
+
+
+def test_the_posted_entry_is_the_row_the_database_holds(business, fan, staff):
+    services.update_program(business=business, expiry_months=6)
+    entry = services.post_entry(business=business, client=fan, kind=EntryKind.ADJUST,
+                                points=7, description="Welcome", note="first visit",
+                                created_by=staff)
+    stored = PointsEntry.objects.get(pk=entry.pk)
+    assert model_to_dict(entry) == model_to_dict(stored)
+    assert stored.expires_at == stored.created_at + relativedelta(months=6)
+    assert PointsAccount.objects.get(client=fan).updated_at == stored.created_at
+
+
+def test_a_posting_locks_inserts_and_updates_in_three_statements(business, fan):
+    post(business, fan, 10)
+    with CaptureQueriesContext(connection) as captured:
+        post(business, fan, -4, kind=EntryKind.REDEEM, source="giftcard:1")
+        post(business, fan, -1)
+    statements = [query["sql"].split()[0] for query in captured.captured_queries
+                  if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    # The sourced posting looks for an earlier posting of its source after the lock.
+    assert statements == ["SELECT", "SELECT", "INSERT", "WITH", "SELECT", "INSERT", "WITH"]
+
+
+def test_the_locked_account_loads_what_a_posting_does_not_read(business, fan):
+    entry = post(business, fan, 3)
+    with transaction.atomic():
+        account = locks.lock_account(business, fan.pk)
+        assert (account.pk, account.balance) == (entry.account_id, 3)
+        assert account.updated_at == entry.created_at
 
 
 def test_a_deduction_below_zero_is_refused_and_changes_nothing(business, fan):
