@@ -1,6 +1,6 @@
 """The crediting job in real worker processes: a worker killed with SIGKILL in the
-middle of a batch, and two workers (as two beat schedulers would) sweeping at once,
-still credit every due appointment exactly once."""
+middle of a batch, two workers sweeping at once, and two real beat schedulers sending
+the sweep while a worker is killed, still credit every due appointment exactly once."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +14,13 @@ from booking.models import Appointment, AppointmentState
 from loyalty.models import AppointmentCredit, EntryKind, PointsEntry
 from loyalty.tasks import credit_due_appointments_task
 from tests.factories import ClientFactory, StaffMemberFactory
-from tests.fixtures.worker import SESSION_QUEUE, WorkerProcess, purge_session_queue, wait_until
+from tests.fixtures.worker import (
+    SESSION_QUEUE,
+    BeatProcess,
+    WorkerProcess,
+    purge_session_queue,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.redis,
               pytest.mark.django_db(transaction=True)]
@@ -90,4 +96,32 @@ def test_two_workers_sweeping_at_once_credit_each_appointment_once(business, col
     finally:
         for process in workers:
             process.stop()
+    assert_each_credited_once(DUE)
+
+
+def test_two_beat_schedulers_and_a_worker_killed_mid_batch_credit_each_appointment_once(
+        business, colour, tmp_path):
+    make_due_appointments(business, colour, DUE)
+    purge_session_queue()
+    beats = [BeatProcess("one", tmp_path), BeatProcess("two", tmp_path)]
+    for beat in beats:
+        beat.start()
+    first = second = None
+    try:
+        first = worker("killed")
+        wait_until(lambda: 0 < AppointmentCredit.objects.count() < DUE, timeout=90,
+                   interval=0.02, message="no sweep reached the worker:\n" + beats[0].log())
+        first.stop(sig_kill=True)
+        assert AppointmentCredit.objects.count() < DUE
+
+        second = worker("restarted")
+        wait_until(lambda: AppointmentCredit.objects.count() == DUE, timeout=120,
+                   message="the restarted worker did not finish:\n" + second.log())
+        # Both schedulers were sending the sweep the whole time.
+        wait_until(lambda: all(beat.sweeps_sent() >= 3 for beat in beats), timeout=30,
+                   message="a scheduler did not send the sweep:\n" + beats[1].log())
+    finally:
+        for process in [*beats, first, second]:
+            if process is not None:
+                process.stop()
     assert_each_credited_once(DUE)
