@@ -1,14 +1,16 @@
 """Reads of loyalty used by pages, the API, checkout and the booking site; every one
 takes the business."""
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from booking.models import Appointment, AppointmentState, Business, Client
+from booking.models import Appointment, AppointmentState, Business, Client, ClientMembership
+from core.dates import local_day
 from loyalty import rules
 from loyalty.hooks import next_reward
 from loyalty.models import (
@@ -73,6 +75,60 @@ def appointment_earns(appointment: Appointment) -> bool:
     return not appointment.discount_code or appointment.code_earns_points
 
 
+def members_on(*, business: Business, client_ids, days) -> set[tuple[int, date]]:
+    """(client id, day) pairs where the client held an active membership that day."""
+    if not client_ids or not days:
+        return set()
+    memberships = (ClientMembership.objects.for_business(business)
+                   .filter(client_id__in=client_ids, cancelled_at__isnull=True,
+                           starts_on__lte=max(days), ends_on__gte=min(days))
+                   .values_list("client_id", "starts_on", "ends_on"))
+    by_client = defaultdict(list)
+    for client_id, starts_on, ends_on in memberships:
+        by_client[client_id].append((starts_on, ends_on))
+    return {(client_id, day) for client_id, periods in by_client.items() for day in days
+            if any(start <= day <= end for start, end in periods)}
+
+
+@dataclass(frozen=True)
+class AppointmentEarning:
+    appointment: Appointment
+    points: int
+    # Empty when it earns; else "code", "member" or "no_rule".
+    reason: str
+
+
+def appointment_earnings(*, business: Business, program: Program,
+                         appointments: list[Appointment]) -> list[AppointmentEarning]:
+    """What each attended appointment earns under `program`'s rules (saved or not), or
+    why it earns nothing: a code that does not earn, a membership while members do not
+    earn, no rule. The crediting job and the points shown as pending read it here, so
+    that a client is never shown points the job will not give."""
+    service_points, class_points = catalog_points_map(business)
+    days = {appointment.pk: local_day(appointment.starts_at, business.time_zone)
+            for appointment in appointments}
+    members = set() if program.members_earn else members_on(
+        business=business, client_ids={a.client_id for a in appointments},
+        days=set(days.values()))
+    earnings = []
+    for appointment in appointments:
+        if appointment.class_session_id:
+            item_points = class_points.get(appointment.class_session.class_type_id, 0)
+        else:
+            item_points = service_points.get(appointment.service_id, 0)
+        points = rules.appointment_points(item_points=item_points,
+                                          rules=program.earning_rules)
+        reason = ""
+        if not appointment_earns(appointment):
+            reason = "code"
+        elif (appointment.client_id, days[appointment.pk]) in members:
+            reason = "member"
+        elif points <= 0:
+            reason = "no_rule"
+        earnings.append(AppointmentEarning(appointment, points, reason))
+    return earnings
+
+
 # --- pending points -------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -94,21 +150,11 @@ def _pending_rows(business: Business, program: Program, *, client: Client | None
                 .order_by("ends_at", "pk"))
     if client is not None:
         upcoming = upcoming.filter(client=client)
-    service_points, class_points = catalog_points_map(business)
-    result = []
-    for appointment in upcoming:
-        if not appointment_earns(appointment):
-            continue
-        if appointment.class_session_id:
-            item_points = class_points.get(appointment.class_session.class_type_id, 0)
-        else:
-            item_points = service_points.get(appointment.service_id, 0)
-        points = rules.appointment_points(item_points=item_points,
-                                          rules=program.earning_rules)
-        if points > 0:
-            result.append(PendingCredit(appointment, points,
-                                        max(appointment.ends_at + delay, now)))
-    return result
+    return [PendingCredit(earning.appointment, earning.points,
+                          max(earning.appointment.ends_at + delay, now))
+            for earning in appointment_earnings(business=business, program=program,
+                                                appointments=list(upcoming))
+            if not earning.reason]
 
 
 def pending(*, business: Business, client: Client, now: datetime | None = None
@@ -192,16 +238,18 @@ def checkout_badge(*, business: Business, client: Client) -> str | None:
     return ngettext("%(count)s point", "%(count)s points", balance) % {"count": balance}
 
 
-def booking_sentence(*, business: Business, client: Client | None, service=None,
-                     class_type=None) -> str:
+def booking_sentence(*, business: Business, client: Client | None, starts_at: datetime,
+                     service=None, class_type=None) -> str:
     """"This booking will earn you 3 points. After your appointment you will have 15
-    points." Empty when the program is off or the booking earns nothing."""
+    points." Empty when the program is off or the booking earns nothing, as for a
+    member on that day while members do not earn."""
     if not business.loyalty_enabled:
         return ""
     program = program_of(business)
     points = points_for_item(business=business, program=program, service=service,
                              class_type=class_type)
-    if points <= 0:
+    if points <= 0 or (client is not None and _is_member_then(business, program, client,
+                                                              starts_at)):
         return ""
     sentence = ngettext("This booking will earn you %(count)s point.",
                         "This booking will earn you %(count)s points.", points) % {
@@ -241,18 +289,24 @@ def totals(entries: QuerySet[PointsEntry]) -> dict[str, int]:
     }
 
 
+def _is_member_then(business: Business, program: Program, client: Client,
+                    starts_at: datetime) -> bool:
+    if program.members_earn:
+        return False
+    day = local_day(starts_at, business.time_zone)
+    return bool(members_on(business=business, client_ids=[client.pk], days={day}))
+
+
 def appointment_sentence(*, business: Business, appointment: Appointment) -> str | None:
     """The booking confirmation email's line for a booked appointment, whose points are
     already among the client's pending ones."""
-    if not business.loyalty_enabled or not appointment_earns(appointment):
+    if not business.loyalty_enabled:
         return None
-    program = program_of(business)
-    points = points_for_item(
-        business=business, program=program, service=appointment.service,
-        class_type=appointment.class_session.class_type if appointment.class_session_id
-        else None)
-    if points <= 0:
+    [earning] = appointment_earnings(business=business, program=program_of(business),
+                                     appointments=[appointment])
+    if earning.reason:
         return None
+    points = earning.points
     client = appointment.client
     total = (balance_of(business=business, client=client)
              + sum(item.points for item in pending(business=business, client=client)))

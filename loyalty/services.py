@@ -8,7 +8,6 @@ concurrent second posting returns the first entry, and the database's unique
 constraint backs that up.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +26,6 @@ from booking.models import (
     Business,
     ClassType,
     Client,
-    ClientMembership,
     Service,
 )
 from core.dates import format_day, local_day
@@ -43,7 +41,12 @@ from loyalty.models import (
     PointsEntry,
     Program,
 )
-from loyalty.selectors import appointment_earns, catalog_points_map, lots_and_spent
+from loyalty.selectors import (
+    appointment_earnings,
+    appointment_earns,
+    lots_and_spent,
+    members_on,
+)
 from notifications.kinds import MessageKind
 from notifications.services import notify, notify_many
 
@@ -332,25 +335,6 @@ def set_catalog_points(*, business: Business, service: Service | None = None,
 
 # --- who earns ---------------------------------------------------------------------
 
-def _members_on(business: Business, client_ids, days) -> set[tuple[int, object]]:
-    """(client id, day) pairs where the client held an active membership that day."""
-    if not client_ids:
-        return set()
-    memberships = (ClientMembership.objects.for_business(business)
-                   .filter(client_id__in=client_ids, cancelled_at__isnull=True,
-                           starts_on__lte=max(days), ends_on__gte=min(days))
-                   .values_list("client_id", "starts_on", "ends_on"))
-    held = set()
-    by_client = defaultdict(list)
-    for client_id, starts_on, ends_on in memberships:
-        by_client[client_id].append((starts_on, ends_on))
-    for client_id, periods in by_client.items():
-        for day in days:
-            if any(start <= day <= end for start, end in periods):
-                held.add((client_id, day))
-    return held
-
-
 def _appointment_description(business: Business, appointment: Appointment, points: int) -> str:
     day = local_day(appointment.starts_at, business.time_zone)
     with translation.override(business.language):
@@ -411,32 +395,15 @@ def _credit_appointments(program: Program, batch: list[Appointment], *, now: dat
     business = program.business
     if not batch:
         return 0
-    service_points, class_points = catalog_points_map(business)
-    days = {appointment.pk: local_day(appointment.starts_at, business.time_zone)
-            for appointment in batch}
-    members = set() if program.members_earn else _members_on(
-        business, {a.client_id for a in batch}, set(days.values()))
     marks, earning = [], []
-    for appointment in batch:
-        if appointment.class_session_id:
-            item_points = class_points.get(appointment.class_session.class_type_id, 0)
+    for outcome in appointment_earnings(business=business, program=program,
+                                        appointments=batch):
+        if outcome.reason:
+            marks.append(AppointmentCredit(business=business, appointment=outcome.appointment,
+                                           outcome=CreditOutcome.NOTHING,
+                                           reason=outcome.reason, processed_at=now))
         else:
-            item_points = service_points.get(appointment.service_id, 0)
-        points = rules.appointment_points(item_points=item_points,
-                                          rules=program.earning_rules)
-        reason = ""
-        if not appointment_earns(appointment):
-            reason = "code"
-        elif (appointment.client_id, days[appointment.pk]) in members:
-            reason = "member"
-        elif points <= 0:
-            reason = "no_rule"
-        if reason:
-            marks.append(AppointmentCredit(business=business, appointment=appointment,
-                                           outcome=CreditOutcome.NOTHING, reason=reason,
-                                           processed_at=now))
-        else:
-            earning.append((appointment, points))
+            earning.append((outcome.appointment, outcome.points))
     entries = []
     if earning:
         accounts = locks.lock_accounts(business, [a.client_id for a, _points in earning])
@@ -545,8 +512,8 @@ def _invoice_earns(program: Program | None, invoice) -> bool:
     if program.members_earn:
         return True
     day = local_day(invoice.paid_at or timezone.now(), invoice.business.time_zone)
-    return (invoice.client_id, day) not in _members_on(invoice.business, {invoice.client_id},
-                                                       {day})
+    return (invoice.client_id, day) not in members_on(
+        business=invoice.business, client_ids={invoice.client_id}, days={day})
 
 
 def credit_invoice(*, invoice, now: datetime | None = None) -> PointsEntry | None:

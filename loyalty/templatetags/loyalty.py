@@ -26,10 +26,10 @@ def day(value) -> str:
 
 
 @register.simple_tag
-def booking_points(business, client, service=None, class_type=None) -> str:
+def booking_points(business, client, starts_at, service=None, class_type=None) -> str:
     """The booking confirmation's "This booking will earn you N points..." sentence."""
-    return selectors.booking_sentence(business=business, client=client, service=service,
-                                      class_type=class_type)
+    return selectors.booking_sentence(business=business, client=client, starts_at=starts_at,
+                                      service=service, class_type=class_type)
 
 
 @register.inclusion_tag("loyalty/_progress.html")

@@ -277,6 +277,7 @@ def test_the_booking_confirmation_names_the_points_missing_for_the_next_reward(b
                                         points=1)
     tier(business, 10)
 
-    sentence = booking_sentence(business=business, client=fan, service=colour)
+    sentence = booking_sentence(business=business, client=fan, service=colour,
+                                starts_at=timezone.now() + timedelta(days=2))
 
     assert sentence.endswith("You need 9 more points for your next reward.")

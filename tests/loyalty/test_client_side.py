@@ -15,6 +15,7 @@ from notifications.kinds import MessageKind
 from notifications.models import MessageReason, MessageStatus, OutboundMessage
 from tests.factories import (
     ClientFactory,
+    ClientMembershipFactory,
     ServiceStaffFactory,
     StaffMemberFactory,
     UserFactory,
@@ -59,6 +60,39 @@ def test_the_booking_confirmed_email_carries_the_loyalty_line(business, fan, col
     message = OutboundMessage.objects.get(kind=MessageKind.BOOKING_CONFIRMED)
     assert "This booking will earn you 2 points." in message.body
     assert "After your appointment you will have 2 points." in message.body
+
+
+def test_a_member_is_not_promised_points_on_the_confirmation_nor_in_the_email(
+        client, business, fan, colour):
+    user = UserFactory()
+    fan.user = user
+    fan.save()
+    day = timezone.localdate() + timedelta(days=3)
+    ClientMembershipFactory(business=business, client=fan, starts_on=day - timedelta(days=10),
+                            ends_on=day + timedelta(days=10))
+    bookable(business, colour, day)
+    start = datetime.combine(day, time(10), tzinfo=business.zone)
+    sign_in_on_site(client, user, business)
+
+    page = client.get(reverse("booking:site-book-confirm", args=[business.slug, colour.pk]),
+                      {"start": start_param(start)})
+    book_appointment(business=business, client=fan, service=colour, online=False, start=start)
+
+    assert "This booking will earn you" not in page.content.decode()
+    message = OutboundMessage.objects.get(kind=MessageKind.BOOKING_CONFIRMED)
+    assert "This booking will earn you" not in message.body
+
+
+def test_a_member_is_promised_points_when_members_earn(business, fan, colour):
+    day = timezone.localdate() + timedelta(days=3)
+    ClientMembershipFactory(business=business, client=fan, starts_on=day - timedelta(days=10),
+                            ends_on=day + timedelta(days=10))
+    services.update_program(business=business, members_earn=True)
+    bookable(business, colour, day)
+    book_appointment(business=business, client=fan, service=colour, online=False,
+                     start=datetime.combine(day, time(10), tzinfo=business.zone))
+    message = OutboundMessage.objects.get(kind=MessageKind.BOOKING_CONFIRMED)
+    assert "This booking will earn you 2 points." in message.body
 
 
 def test_a_credit_sends_points_credited_to_a_consenting_client(business, fan, colour):

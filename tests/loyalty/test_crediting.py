@@ -84,6 +84,24 @@ def test_a_member_earns_nothing_unless_members_earn(business, fan, colour):
     assert balance(business, fan) == 2
 
 
+def test_a_member_is_not_shown_pending_points_unless_members_earn(business, fan, colour):
+    today = timezone.localdate()
+    ClientMembershipFactory(business=business, client=fan, starts_on=today - timedelta(days=5),
+                            ends_on=today + timedelta(days=5))
+    ended(business, fan, colour, hours_ago=1)
+    assert selectors.pending(business=business, client=fan) == []
+    services.update_program(business=business, members_earn=True)
+    assert [item.points for item in selectors.pending(business=business, client=fan)] == [2]
+
+
+def test_a_visit_after_the_membership_ends_shows_its_pending_points(business, fan, colour):
+    today = timezone.localdate()
+    ClientMembershipFactory(business=business, client=fan, starts_on=today - timedelta(days=30),
+                            ends_on=today - timedelta(days=1))
+    ended(business, fan, colour, hours_ago=1)
+    assert [item.points for item in selectors.pending(business=business, client=fan)] == [2]
+
+
 def test_nothing_is_earned_while_the_program_is_off(business, fan, colour):
     from booking.models import Extension
     tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
