@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from booking import selectors as booking_selectors
 from booking.access import backoffice_view, client_required, site_view
 from booking.models import ClassType, Client, Role, Service
+from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
 from loyalty import selectors, services
 from loyalty.forms import AdjustmentForm, CatalogPointsForm, ClientSearchForm, ProgramForm
@@ -116,16 +117,13 @@ def adjust(request):
             messages.success(request, ngettext(
                 "%(name)s now has %(count)s point.", "%(name)s now has %(count)s points.",
                 entry.balance_after) % {"name": client.full_name, "count": entry.balance_after})
-            return redirect(request.POST.get("next") or reverse(
+            next_url = request.POST.get("next", "")
+            return redirect(local_path(request, next_url) or reverse(
                 "booking:client-detail", args=[business.slug, client.pk]))
     return render(request, "loyalty/adjust.html", {
         "client": client, "form": form, "search": search, "matches": matches, "q": text,
         "balance": client and selectors.balance_of(business=business, client=client),
-        "next": request.GET.get("next", "") if _is_local(request.GET.get("next", "")) else ""})
-
-
-def _is_local(url: str) -> bool:
-    return url.startswith("/") and not url.startswith("//")
+        "next": local_path(request, request.GET.get("next", "")) or ""})
 
 
 @require_POST

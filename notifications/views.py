@@ -10,13 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from booking.access import backoffice_view, site_view
 from booking.models import Role
+from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
 from notifications import selectors, services
 from notifications.editor import editor
@@ -32,15 +32,6 @@ def _kind(kind: str) -> MessageKind:
         return MessageKind(kind)
     except ValueError as unknown:
         raise Http404(_("No such message.")) from unknown
-
-
-def _safe_next(request, value: str) -> str | None:
-    """A path of this site to go back to; anything else (another host, a view name,
-    markup) is ignored."""
-    if value.startswith("/") and url_has_allowed_host_and_scheme(
-            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return value
-    return None
 
 
 # The message log ---------------------------------------------------------------------------
@@ -97,7 +88,7 @@ def template_edit(request, kind):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("“%(message)s” saved.") % {"message": kind.label})
-            return HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"])
+            return HttpResponseRedirect(local_path(request, form.cleaned_data["next"])
                                         or request.path)
     return _editor_page(request, kind, form)
 
@@ -122,7 +113,7 @@ def template_reset(request, kind):
     services.reset_template(business=request.business, kind=kind)
     messages.success(request, _("“%(message)s” is back to the default wording.")
                      % {"message": kind.label})
-    return HttpResponseRedirect(_safe_next(request, request.POST.get("next", ""))
+    return HttpResponseRedirect(local_path(request, request.POST.get("next", ""))
                                 or reverse("notifications:template-edit",
                                            args=[request.business.slug, kind.value]))
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -34,6 +34,7 @@ from booking.models import Appointment, AppointmentState
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
 from booking.views.backoffice import add_form_errors
+from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
 
 STATE_DONE = {
@@ -122,9 +123,7 @@ def appointment_detail(request, appointment_pk):
 def _next_url(request, value: str, fallback: str) -> str:
     """Back where the button was (a session's seat list), if it is a page of this business."""
     inside = value.startswith(reverse("booking:backoffice-home", args=[request.business.slug]))
-    safe = url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure())
-    return value if inside and safe else fallback
+    return value if inside and local_path(request, value) else fallback
 
 
 @require_POST

@@ -9,7 +9,6 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from booking.forms import SiteProfileForm, SiteSignUpForm
 from booking.models import Extension, Service, WaitlistEntry
 from booking.services import clients as client_services
 from booking.views.backoffice import add_form_errors
+from core.navigation import local_path
 
 # The home page lists the class sessions of this many days.
 HOME_CLASS_DAYS = 14
@@ -31,11 +31,8 @@ def _require_client_login(business) -> None:
 
 
 def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return target
-    return default
+    return local_path(request, request.POST.get("next") or request.GET.get("next") or "") \
+        or default
 
 
 def _upcoming_class_sessions(business, now) -> list:
