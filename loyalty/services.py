@@ -239,10 +239,17 @@ def reverse_entry(*, business: Business, entry: PointsEntry, description: str = 
             created_by_id=getattr(created_by, "pk", None))], now=now)[0]
 
 
+def _refuse_while_off(business: Business) -> None:
+    """While the program is off, balances are kept as they are (SPEC 3.6)."""
+    if not business.loyalty_enabled:
+        raise ValidationError(_("Loyalty is off: turn it on in Settings to change points."))
+
+
 @transaction.atomic(durable=True)
 def adjust_points(*, business: Business, client: Client, points: int, description: str,
                   note: str = "", by) -> PointsEntry:
     """A staff member adds (or, negative, deducts) points, saying why to the client."""
+    _refuse_while_off(business)
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": _("Say why: the client sees this text.")})
@@ -254,9 +261,14 @@ def adjust_points(*, business: Business, client: Client, points: int, descriptio
 
 @transaction.atomic(durable=True)
 def undo_adjustment(*, business: Business, entry: PointsEntry, by) -> PointsEntry:
+    _refuse_while_off(business)
     if entry.kind != EntryKind.ADJUST:
         raise ValidationError(_("Only a manual adjustment can be undone here."))
-    reversal = reverse_entry(business=business, entry=entry, created_by=by)
+    # Lock, then decide: a second undo, even a concurrent one, finds the first.
+    locks.lock_account(business, entry.client_id)
+    undone = (PointsEntry.objects.for_business(business)
+              .filter(kind=EntryKind.REVERSE, reverses=entry).exists())
+    reversal = None if undone else reverse_entry(business=business, entry=entry, created_by=by)
     if reversal is None:
         raise ValidationError(_("This adjustment has already been undone."))
     _notify_balance_updated(reversal)

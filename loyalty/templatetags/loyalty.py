@@ -46,4 +46,5 @@ def client_loyalty(context, client):
     return {"request": request, "client": client,
             "summary": selectors.summary(business=business, client=client),
             "entries": selectors.history(business=business, client=client)[:20],
-            "can_adjust": request.membership.can_manage, "csrf_token": context.get("csrf_token")}
+            "can_adjust": request.membership.can_manage and business.loyalty_enabled,
+            "csrf_token": context.get("csrf_token")}

@@ -10,7 +10,8 @@ from django.utils import timezone
 from booking.models import Extension
 from booking.services import tenants as tenant_services
 from loyalty import services
-from tests.factories import AppointmentFactory, ClientFactory, ServiceFactory
+from tests.factories import AppointmentFactory, ClientFactory, ServiceFactory, UserFactory
+from tests.fixtures.site import sign_in_on_site
 
 
 def loyalty_on(business):
@@ -49,3 +50,11 @@ def ended(business, client, service, *, hours_ago: float = 4, **values):
     return AppointmentFactory(business=business, client=client, service=service,
                               staff_member__business=business, starts_at=start, ends_at=end,
                               busy_from=start, busy_until=end, **values)
+
+
+def signed_in_client(web_client, business, client):
+    """`client` given a login and signed in on the booking site with `web_client`."""
+    client.user = UserFactory()
+    client.save(update_fields=["user"])
+    sign_in_on_site(web_client, client.user, business)
+    return client

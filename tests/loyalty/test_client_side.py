@@ -18,11 +18,9 @@ from tests.factories import (
     ClientMembershipFactory,
     ServiceStaffFactory,
     StaffMemberFactory,
-    UserFactory,
     WorkingHoursFactory,
 )
-from tests.fixtures.site import sign_in_on_site
-from tests.loyalty.conftest import ended
+from tests.loyalty.conftest import ended, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +36,7 @@ def test_the_booking_confirmation_says_what_the_booking_will_earn(client, busine
                                                                    colour, manager):
     services.adjust_points(business=business, client=fan, points=5, description="Hello",
                            by=manager)
-    user = UserFactory()
-    fan.user = user
-    fan.save()
-    sign_in_on_site(client, user, business)
+    signed_in_client(client, business, fan)
     day = timezone.localdate() + timedelta(days=3)
     bookable(business, colour, day)
     start = datetime.combine(day, time(10), tzinfo=business.zone)
@@ -64,15 +59,12 @@ def test_the_booking_confirmed_email_carries_the_loyalty_line(business, fan, col
 
 def test_a_member_is_not_promised_points_on_the_confirmation_nor_in_the_email(
         client, business, fan, colour):
-    user = UserFactory()
-    fan.user = user
-    fan.save()
+    signed_in_client(client, business, fan)
     day = timezone.localdate() + timedelta(days=3)
     ClientMembershipFactory(business=business, client=fan, starts_on=day - timedelta(days=10),
                             ends_on=day + timedelta(days=10))
     bookable(business, colour, day)
     start = datetime.combine(day, time(10), tzinfo=business.zone)
-    sign_in_on_site(client, user, business)
 
     page = client.get(reverse("booking:site-book-confirm", args=[business.slug, colour.pk]),
                       {"start": start_param(start)})

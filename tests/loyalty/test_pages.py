@@ -8,9 +8,8 @@ from booking.models import Extension
 from booking.services import tenants as tenant_services
 from loyalty import selectors, services
 from loyalty.models import CatalogPoints, EntryKind, PointsEntry, Program
-from tests.factories import ClientFactory, UserFactory
-from tests.fixtures.site import sign_in_on_site
-from tests.loyalty.conftest import ended
+from tests.factories import ClientFactory
+from tests.loyalty.conftest import ended, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -137,13 +136,10 @@ def test_another_business_s_client_cannot_get_points(client, business, other_bus
 
 def test_the_client_sees_balance_pending_points_and_history_on_the_booking_site(
         client, business, fan, colour, manager):
-    user = UserFactory(email="camille@example.com")
-    fan.user = user
-    fan.save()
+    signed_in_client(client, business, fan)
     services.adjust_points(business=business, client=fan, points=5, description="Welcome",
                            by=manager)
     ended(business, fan, colour, hours_ago=-30)
-    sign_in_on_site(client, user, business)
     page = client.get(reverse("loyalty:site-loyalty", args=[business.slug])).content.decode()
     assert "You have 5 points." in page
     assert "2 points pending for Colour &amp; cut" in page
@@ -151,9 +147,42 @@ def test_the_client_sees_balance_pending_points_and_history_on_the_booking_site(
 
 
 def test_balances_are_hidden_from_clients_while_loyalty_is_off(client, business, fan):
-    user = UserFactory()
-    fan.user = user
-    fan.save()
+    signed_in_client(client, business, fan)
     tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
-    sign_in_on_site(client, user, business)
     assert client.get(reverse("loyalty:site-loyalty", args=[business.slug])).status_code == 404
+
+
+def test_a_balance_kept_while_loyalty_is_off_shows_again_when_it_is_back_on(client, business,
+                                                                            fan, manager):
+    # Given 12 points, then the program turned off
+    services.adjust_points(business=business, client=fan, points=12, description="Welcome",
+                           by=manager)
+    signed_in_client(client, business, fan)
+    business, _also = tenant_services.set_extension(business=business,
+                                                    extension=Extension.LOYALTY, enabled=False)
+
+    # When it is turned on again
+    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=True)
+
+    # Then the client sees the 12 points and their history again
+    page = client.get(reverse("loyalty:site-loyalty", args=[business.slug])).content.decode()
+    assert "You have 12 points." in page
+    assert "Welcome" in page
+
+
+def test_points_cannot_be_added_nor_undone_while_loyalty_is_off(client, business, fan, manager):
+    entry = services.adjust_points(business=business, client=fan, points=5,
+                                   description="Welcome", by=manager)
+    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
+    client.force_login(manager)
+
+    added = client.post(url(business, "adjust") + f"?client={fan.pk}",
+                        {"points": 3, "description": "Sorry"})
+    undone = client.post(url(business, "undo-adjustment", entry.pk), follow=True)
+    client_page = client.get(reverse("booking:client-detail", args=[business.slug, fan.pk]))
+
+    assert "Loyalty is off: turn it on in Settings to change points." in added.content.decode()
+    assert "Loyalty is off" in undone.content.decode()
+    assert "Add points" not in client_page.content.decode()
+    assert PointsEntry.objects.filter(client=fan).count() == 1
+    assert selectors.balance_of(business=business, client=fan) == 5
