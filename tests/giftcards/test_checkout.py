@@ -6,12 +6,16 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from booking.models import Extension
+from booking.services import tenants as tenant_services
 from checkout import services as checkout
 from checkout.models import InvoiceState, Payment, Tender
 from checkout.services import TenderInput
 from giftcards.models import GiftCard, GiftCardOrigin, TransactionKind
+from loyalty import services as loyalty
+from loyalty.models import PointsEntry
 from tests.checkout.conftest import cash, draft
-from tests.factories import ServiceFactory
+from tests.factories import ClientFactory, ServiceFactory
 from tests.giftcards.conftest import issue
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +120,31 @@ def test_a_gift_card_cannot_pay_for_a_gift_card(business):
     card.refresh_from_db()
     assert card.balance == Decimal("100.00")
     assert GiftCard.objects.for_business(business).count() == 1
+
+
+@pytest.mark.parametrize(("gift_card_paid", "gift_card_sold", "earned"), [
+    ("0.00", None, 9),        # 45.00 in cash: 9 points at 1 per 5.00
+    ("30.00", None, 3),       # only the 15.00 paid in cash earns
+    ("0.00", "50.00", 9),     # the card sold on the invoice earns nothing
+    ("45.00", "50.00", 0),    # the haircut on a card, the card sold: nothing is money spent
+])
+def test_only_money_paid_earns_points_not_gift_cards_paid_with_or_sold(
+        business, haircut, gift_card_paid, gift_card_sold, earned):
+    # Given 1 point per 5.00 spent, and a client with a gift card
+    business, _also = tenant_services.set_extension(business=business,
+                                                    extension=Extension.LOYALTY, enabled=True)
+    loyalty.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"))
+    client = ClientFactory(business=business)
+    card = issue(business, "100.00")
+    invoice = draft(business, client, services_=[haircut],
+                    gift_cards=[gift_card_sold] if gift_card_sold else [])
+
+    # When the invoice is paid, partly or wholly by gift card
+    tenders = [cash(str(invoice.total - Decimal(gift_card_paid)))]
+    if gift_card_paid != "0.00":
+        tenders.insert(0, gift_card(gift_card_paid, card.display_code))
+    checkout.pay_invoice(business=business, invoice=invoice, tenders=tenders)
+
+    # Then only the money spent on the haircut earns
+    assert sum(PointsEntry.objects.filter(client=client).values_list("points", flat=True)) == (
+        earned)

@@ -235,6 +235,28 @@ def test_the_crediting_sweep_resets_the_card_right_when_one_batch_holds_two_visi
 
 
 
+@pytest.mark.parametrize(("reward_earns", "earned"), [(False, 0), (True, 3)])
+def test_a_booking_that_used_a_reward_earns_only_if_the_reward_says_so(business, fan,
+                                                                       reward_earns, earned):
+    # Given a service worth 3 points and a reward code of the stamp card
+    salon = open_salon(business)
+    loyalty_services.set_catalog_points(business=business, service=salon.cut,
+                                        is_enabled=True, points=3)
+    tier(business, 5, earns_points=reward_earns)
+    earn(business, fan, 5)
+    [code] = codes_of(fan)
+
+    # When the client books with it and the visit is credited
+    visit = book_appointment(business=business, client=fan, service=salon.cut,
+                             start=paris(next_weekday(1), 10), code=code.code)
+    loyalty_services.credit_due_appointments(now=visit.ends_at + timedelta(hours=4))
+
+    # Then the visit earned its points only if the reward says it still earns
+    assert balance_of(fan) == 5 + earned
+    assert PointsEntry.objects.filter(source=f"appointment:{visit.pk}").count() == (
+        1 if earned else 0)
+
+
 def test_a_booking_that_used_a_reward_code_carries_a_stamp_in_the_back_office(
         client, business, fan, owner):
     salon = open_salon(business)
