@@ -39,6 +39,15 @@ def client_progress(business, client):
                                              balance=balance)}
 
 
+@register.inclusion_tag("loyalty/_profile_points.html")
+def profile_points(business, client):
+    """The client's points on their profile page, with the way to their Loyalty tab."""
+    summary = selectors.summary(business=business, client=client)
+    return {"business": business, "summary": summary,
+            "next_reward": hooks.next_reward(business=business, client=client,
+                                             balance=summary.balance)}
+
+
 @register.inclusion_tag("loyalty/_client_history.html", takes_context=True)
 def client_loyalty(context, client):
     request = context["request"]

@@ -146,6 +146,32 @@ def test_the_client_sees_balance_pending_points_and_history_on_the_booking_site(
     assert "Welcome" in page
 
 
+def test_the_client_s_profile_shows_their_points_and_leads_to_the_loyalty_tab(
+        client, business, fan, colour, manager):
+    signed_in_client(client, business, fan)
+    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                           by=manager)
+    ended(business, fan, colour, hours_ago=-30)
+
+    page = client.get(reverse("booking:site-profile", args=[business.slug])).content.decode()
+
+    assert "You have 5 points." in page
+    assert "2 points pending for Colour &amp; cut" in page
+    assert f'href="{reverse("loyalty:site-loyalty", args=[business.slug])}"' in page
+
+
+def test_the_profile_shows_no_points_while_loyalty_is_off(client, business, fan, manager):
+    signed_in_client(client, business, fan)
+    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                           by=manager)
+    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
+
+    page = client.get(reverse("booking:site-profile", args=[business.slug])).content.decode()
+
+    assert "My profile" in page
+    assert "You have 5 points." not in page
+
+
 def test_balances_are_hidden_from_clients_while_loyalty_is_off(client, business, fan):
     signed_in_client(client, business, fan)
     tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
