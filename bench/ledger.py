@@ -123,9 +123,11 @@ def run(post, business_id, client_ids) -> float:
 
 
 def set_triggers(enabled: bool) -> None:
+    """The ledger's guards (the entry chain, the balance held to the entries) on or off."""
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE loyalty_pointsentry "
-                       f"{'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+        for table in ("loyalty_pointsentry", "loyalty_pointsaccount"):
+            cursor.execute(f"ALTER TABLE {table} "
+                           f"{'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
 
 
 def main() -> None:

@@ -2,8 +2,9 @@
 
 The ledger holds its invariants in the database: an entry's balance is never
 negative, a source is credited (or reversed) at most once, an entry is never
-zero, and on PostgreSQL a trigger refuses any UPDATE or DELETE of an entry and
-any entry whose balance does not follow from the previous one (migration 0002).
+zero, and on PostgreSQL triggers refuse any UPDATE or DELETE of an entry, any
+entry whose balance does not follow from the previous one (migration 0002), and any
+account balance that is not its latest entry's (0004).
 """
 
 from decimal import Decimal

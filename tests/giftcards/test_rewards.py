@@ -130,13 +130,12 @@ def test_points_given_back_do_not_unlock_a_reward_again(business, fan):
     assert entry.balance_after == 6
 
 
-def test_no_reward_while_loyalty_is_off(business, fan, owner):
+def test_no_reward_while_loyalty_is_off(business, fan):
     tier(business, 5)
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=False)
     fan.business = business
-    loyalty_services.adjust_points(business=business, client=fan, points=6,
-                                   description="Welcome", by=owner)
+    earn(business, fan, 6)
     assert codes_of(fan) == []
 
 

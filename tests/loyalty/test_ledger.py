@@ -113,6 +113,25 @@ def test_raw_sql_cannot_insert_a_balance_that_does_not_follow(business, fan):
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("balance", [999, 4])
+def test_raw_sql_cannot_give_an_account_a_balance_its_entries_do_not_make(business, fan,
+                                                                          balance):
+    post(business, fan, 2)
+    entry = post(business, fan, 3)
+    with pytest.raises(IntegrityError, match="is not its entries"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE loyalty_pointsaccount SET balance = %s WHERE id = %s",
+                       [balance, entry.account_id])
+    assert PointsAccount.objects.get(pk=entry.account_id).balance == 5
+
+
+@pytest.mark.postgres
+def test_an_account_cannot_be_created_with_points_it_has_no_entries_for(business, fan):
+    with pytest.raises(IntegrityError, match="is not its entries"), transaction.atomic():
+        PointsAccount.objects.create(business=business, client=fan, balance=50)
+
+
+@pytest.mark.postgres
 def test_the_database_refuses_a_negative_balance(business, fan):
     entry = post(business, fan, 2)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -176,8 +176,10 @@ class ProductMachine(RuleBasedStateMachine):
             services.adjust_points(business=self.business, client=client, points=points,
                                    description="harness", by=self.user)
         except ValidationError:
-            assert self.expected[client.pk] + points < 0
+            # Refused while the program is off, or for going below zero.
+            assert not self.on or self.expected[client.pk] + points < 0
         else:
+            assert self.on
             if points > 0:
                 self._gain(client.pk, points)
             else:
