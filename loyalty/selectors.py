@@ -167,13 +167,32 @@ def pending(*, business: Business, client: Client, now: datetime | None = None
                          now=now or timezone.now())
 
 
+def _pending_by_client(business: Business, program: Program, now: datetime) -> dict[int, int]:
+    totals = defaultdict(int)
+    for row in _pending_rows(business, program, client=None, now=now):
+        totals[row.appointment.client_id] += row.points
+    return totals
+
+
 def pending_in_business(*, business: Business, program: Program,
                         now: datetime | None = None) -> dict[str, int]:
-    """How many clients have pending points, and how many, under `program`'s rules
-    (saved or not): what a rule change would touch."""
-    rows = _pending_rows(business, program, client=None, now=now or timezone.now())
-    return {"clients": len({row.appointment.client_id for row in rows}),
-            "points": sum(row.points for row in rows)}
+    """How many clients have pending points, and how many, under `program`'s rules."""
+    totals = _pending_by_client(business, program, now or timezone.now())
+    return {"clients": len(totals), "points": sum(totals.values())}
+
+
+def rule_change_impact(*, business: Business, saved: Program, changed: Program,
+                       now: datetime | None = None) -> dict[str, int]:
+    """What a change of the rules (`changed`, not saved yet) does to pending points: how
+    many clients it touches, and their pending points before and after."""
+    now = now or timezone.now()
+    before = _pending_by_client(business, saved, now)
+    after = _pending_by_client(business, changed, now)
+    touched = {client_id for client_id in before.keys() | after.keys()
+               if before.get(client_id, 0) != after.get(client_id, 0)}
+    return {"clients": len(touched),
+            "before": sum(before.get(client_id, 0) for client_id in touched),
+            "after": sum(after.get(client_id, 0) for client_id in touched)}
 
 
 # --- expiry -------------------------------------------------------------------------------

@@ -49,10 +49,8 @@ def program_settings(request):
                                             "earned from now on."))
                 return redirect("loyalty:settings", slug=business.slug)
         else:
-            impact = {"before": selectors.pending_in_business(business=business,
-                                                              program=program),
-                      "after": selectors.pending_in_business(business=business,
-                                                             program=form.instance)}
+            impact = selectors.rule_change_impact(business=business, saved=program,
+                                                  changed=form.instance)
     return render(request, "loyalty/settings.html", {
         "form": form, "impact": impact, "program": program,
         "pending_now": selectors.pending_in_business(business=business, program=program)})

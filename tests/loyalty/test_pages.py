@@ -41,6 +41,27 @@ def test_settings_show_what_a_rule_change_touches_before_saving_it(client, busin
     assert Program.objects.get(business=business).points_per_booking == 5
 
 
+def test_removing_a_rule_says_how_many_clients_lose_pending_points(client, business,
+                                                                     manager, fan, colour):
+    # Given 5 points per booking on top of the service's 2, and two clients with a booking
+    services.update_program(business=business, points_per_booking=5)
+    ended(business, fan, colour, hours_ago=-48)
+    ended(business, ClientFactory(business=business), colour, hours_ago=-48)
+    client.force_login(manager)
+    values = {"crediting_delay_hours": 3, "expiry_notice_days": 14, "points_per_booking": 0,
+              "spend_points": 0, "spend_scope": "all", "points_per_service_line": 0,
+              "points_per_product_unit": 0, "points_per_invoice": 0}
+
+    # When the manager reviews removing the per-booking rule, then a change of no effect
+    removal = client.post(url(business, "settings"), values)
+    no_effect = client.post(url(business, "settings"), {**values, "points_per_booking": 5,
+                                                        "expiry_notice_days": 20})
+
+    # Then the first names the two clients, the second says nothing pending changes
+    assert "Pending points of 2 clients go from 14 to 4." in removal.content.decode()
+    assert "No pending points change." in no_effect.content.decode()
+
+
 def test_a_spend_rule_needs_its_amount(client, business, manager):
     client.force_login(manager)
     page = client.post(url(business, "settings"), {
