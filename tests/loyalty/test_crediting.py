@@ -171,6 +171,24 @@ def test_a_cancellation_before_crediting_removes_the_pending_points(business, fa
     assert selectors.pending(business=business, client=fan) == []
 
 
+def test_a_no_show_mark_before_crediting_removes_the_pending_points(business, fan, colour,
+                                                                    staff):
+    appointment = ended(business, fan, colour, hours_ago=1)
+    assert selectors.pending(business=business, client=fan)
+    set_appointment_state(business=business, appointment=appointment,
+                          state=AppointmentState.NO_SHOW, by=staff)
+    assert selectors.pending(business=business, client=fan) == []
+    assert services.credit_due_appointments(now=timezone.now() + timedelta(hours=4)) == 0
+
+
+def test_the_crediting_job_runs_every_minute_from_beat():
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["credit-due-appointments"]
+    assert (entry["task"], entry["schedule"]) == (
+        "loyalty.tasks.credit_due_appointments_task", 60.0)
+
+
 def test_points_already_spent_are_not_taken_below_zero_on_cancellation(business, fan, colour,
                                                                        staff):
     appointment = ended(business, fan, colour)

@@ -76,3 +76,24 @@ def test_a_reversed_credit_does_not_expire_again(business, fan, manager, yearly)
     entry = add(business, fan, 10, manager, when=timezone.now() - timedelta(days=400))
     services.reverse_entry(business=business, entry=entry)
     assert services.expire_points() == 0
+
+
+@pytest.mark.parametrize(("days_left", "warned"), [(15, 0), (14, 1), (3, 1)])
+def test_clients_are_warned_the_program_s_notice_days_before_and_not_earlier(
+        business, fan, manager, yearly, days_left, warned):
+    now = timezone.now()
+    add(business, fan, 7, manager,
+        when=now + timedelta(days=days_left) - relativedelta(months=12))
+    assert services.warn_expiring_points(now=now) == warned
+    assert OutboundMessage.objects.filter(kind=MessageKind.POINTS_EXPIRING).count() == warned
+
+
+def test_the_expiry_jobs_run_hourly_and_daily_from_beat():
+    from config.celery import app
+
+    schedule = app.conf.beat_schedule
+    assert schedule["expire-points"]["task"] == "loyalty.tasks.expire_points_task"
+    assert schedule["expire-points"]["schedule"].minute == {5}
+    assert schedule["warn-expiring-points"]["task"] == "loyalty.tasks.warn_expiring_points_task"
+    assert (schedule["warn-expiring-points"]["schedule"].hour,
+            schedule["warn-expiring-points"]["schedule"].minute) == ({9}, {0})

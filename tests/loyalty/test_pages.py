@@ -146,6 +146,14 @@ def test_an_adjustment_is_undone_from_the_client_page(client, business, manager,
     assert selectors.balance_of(business=business, client=fan) == 0
 
 
+def test_staff_see_a_client_s_pending_points_and_when_they_are_credited(client, business,
+                                                                        staff, fan, colour):
+    ended(business, fan, colour, hours_ago=1)
+    client.force_login(staff)
+    page = client.get(reverse("booking:client-detail", args=[business.slug, fan.pk]))
+    assert "2 points pending for Colour &amp; cut, credited on" in page.content.decode()
+
+
 def test_another_business_s_client_cannot_get_points(client, business, other_business, manager):
     stranger = ClientFactory(business=other_business)
     client.force_login(manager)
