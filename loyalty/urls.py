@@ -13,6 +13,8 @@ urlpatterns = [
     path("manage/<slug:slug>/classes/<int:class_type_pk>/loyalty/", views.class_type_points,
          name="class-type-points"),
     path("manage/<slug:slug>/loyalty/points/add/", views.adjust, name="adjust"),
+    path("manage/<slug:slug>/loyalty/points/add/popup/", views.adjust_popup,
+         name="adjust-popup"),
     path("manage/<slug:slug>/loyalty/entries/<int:points_entry_pk>/undo/", views.undo_adjustment,
          name="undo-adjustment"),
     path("manage/<slug:slug>/clients/<int:client_pk>/points/", views.client_history,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors as booking_selectors
 from booking.access import backoffice_view, client_required, site_view
@@ -93,7 +94,18 @@ def class_type_points(request, class_type_pk):
 
 @backoffice_view(role=Role.MANAGER)
 def adjust(request):
-    """"Add points": pick a client (search), then add or deduct with a reason."""
+    """"Add points" as a page: pick a client (search), then add or deduct with a reason."""
+    return _adjust(request, popup=False)
+
+
+@backoffice_view(role=Role.MANAGER)
+def adjust_popup(request):
+    """The same, inside the back office's "Add points" popup: every answer is the
+    popup's content, and saving sends the browser on (htmx)."""
+    return _adjust(request, popup=True)
+
+
+def _adjust(request, *, popup: bool):
     business = request.business
     client = None
     if request.GET.get("client"):
@@ -101,10 +113,13 @@ def adjust(request):
     search = ClientSearchForm(request.GET or None)
     text = search.cleaned_data["q"] if search.is_valid() else ""
     matches = booking_selectors.clients(business=business, search=text)[:20] if text else []
-    if request.htmx and request.method == "GET" and client is None:
+    wants_choices = request.htmx and request.method == "GET" and client is None and (
+        not popup or request.htmx.target == "popup-client-choices")
+    if wants_choices:
         return render(request, "loyalty/_client_choices.html",
-                      {"matches": matches, "q": text})
+                      {"matches": matches, "q": text, "popup": popup})
     form = AdjustmentForm(request.POST or None)
+    next_url = local_path(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST" and client is not None and form.is_valid():
         try:
             entry = services.adjust_points(business=business, client=client, by=request.user,
@@ -115,13 +130,13 @@ def adjust(request):
             messages.success(request, ngettext(
                 "%(name)s now has %(count)s point.", "%(name)s now has %(count)s points.",
                 entry.balance_after) % {"name": client.full_name, "count": entry.balance_after})
-            next_url = request.POST.get("next", "")
-            return redirect(local_path(request, next_url) or reverse(
-                "booking:client-detail", args=[business.slug, client.pk]))
-    return render(request, "loyalty/adjust.html", {
+            target = next_url or reverse("booking:client-detail",
+                                         args=[business.slug, client.pk])
+            return HttpResponseClientRedirect(target) if popup else redirect(target)
+    return render(request, "loyalty/_adjust_popup.html" if popup else "loyalty/adjust.html", {
         "client": client, "form": form, "search": search, "matches": matches, "q": text,
         "balance": client and selectors.balance_of(business=business, client=client),
-        "next": local_path(request, request.GET.get("next", "")) or ""})
+        "next": next_url or "", "popup": popup})
 
 
 @require_POST

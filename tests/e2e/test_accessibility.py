@@ -51,7 +51,8 @@ def test_pages_have_no_serious_accessibility_violations(page, live_server, busin
     # Given a salon speaking `language`, with Loyalty on, an owner and a client
     business.language = language
     business.save(update_fields=["language"])
-    set_extension(business=business, extension=Extension.LOYALTY, enabled=True)
+    business, _also = set_extension(business=business, extension=Extension.LOYALTY,
+                                    enabled=True)
     salon = open_salon(business)
     owner = UserFactory(language=language)
     StaffMembershipFactory(business=business, user=owner, role=Role.OWNER)
@@ -70,6 +71,11 @@ def test_pages_have_no_serious_accessibility_violations(page, live_server, busin
     for path in backoffice_pages(business, regular.pk, service_pk):
         page.goto(path)
         found[path] = serious_violations(page)
+    # And opens "Add points" on the client page, in its popup
+    page.goto(reverse("booking:client-detail", args=[business.slug, regular.pk]))
+    page.locator('main a[data-popup="add-points-popup"]').click()
+    page.locator("#add-points-popup input[name=points]").wait_for(state="visible")
+    found["the Add points popup"] = serious_violations(page)
     # And the client walks the booking site
     page.context.clear_cookies()
     sign_in_on_site(client, visitor, business)

@@ -1,6 +1,7 @@
 """Browser journey of loyalty (issue 7), at phone width: a manager finds a client with the
-search popup of "Add points" and gives points with a reason; the client sees them on the
-booking site's Loyalty tab."""
+search popup of "Add points" and gives points with a reason, then adds more from the
+client page, where the popup opens on that client; the client sees them on the booking
+site's Loyalty tab."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -28,21 +29,35 @@ def test_a_manager_gives_points_and_the_client_sees_them(page: Page, business):
     ClientFactory(business=business, user=visitor, first_name="Zoé", last_name="Roux",
                   email="zoe@example.com")
 
-    # When the manager opens "Add points" and searches for the client
+    # When the manager opens the "Add points" popup and searches for the client
     sign_in(page, "ines@example.com", "/accounts/login/")
     page.goto(f"/manage/{business.slug}/")
     page.get_by_role("link", name="Add points").click()
-    page.get_by_label("Find a client").fill("Roux")
-    page.get_by_role("link", name="Zoé Roux").click()
+    popup = page.get_by_role("dialog", name="Add points")
+    expect(popup).to_be_visible()
+    popup.get_by_label("Find a client").fill("Roux")
+    popup.get_by_role("link", name="Zoé Roux").click()
 
     # And gives 15 points, saying why
-    page.get_by_label("Points").fill("15")
-    page.get_by_label("Description").fill("Welcome to the club")
-    page.get_by_role("button", name="Save").click()
+    popup.get_by_label("Points").fill("15")
+    popup.get_by_label("Description").fill("Welcome to the club")
+    popup.get_by_role("button", name="Save").click()
 
     # Then the client page shows the balance and the entry
     expect(page.locator(".balance")).to_contain_text("15 points")
     expect(page.locator(".loyalty-history")).to_contain_text("Welcome to the club")
+
+    # When they add 5 more from the client page, where the popup opens on this client
+    client_page = page.url
+    page.locator("main").get_by_role("link", name="Add points").click()
+    expect(popup).to_contain_text("Zoé Roux has 15 points.")
+    popup.get_by_label("Points").fill("5")
+    popup.get_by_label("Description").fill("Birthday")
+    popup.get_by_role("button", name="Save").click()
+
+    # Then they are back on the client page with 20 points
+    expect(page.locator(".balance")).to_contain_text("20 points")
+    assert page.url == client_page
 
     # When the client signs in on the booking site and opens Loyalty
     page.context.clear_cookies()
@@ -50,5 +65,5 @@ def test_a_manager_gives_points_and_the_client_sees_them(page: Page, business):
     page.get_by_role("link", name="Loyalty").click()
 
     # Then they see their points and why they got them
-    expect(page.locator(".balance")).to_have_text("You have 15 points.")
+    expect(page.locator(".balance")).to_have_text("You have 20 points.")
     expect(page.locator("main")).to_contain_text("Welcome to the club")

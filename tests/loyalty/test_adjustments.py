@@ -253,3 +253,82 @@ def test_a_posted_next_that_is_not_a_local_path_is_ignored_after_saving(
     assert selectors.balance_of(business=business, client=camille) == 5
     assert saved.status_code == 302
     assert saved.url == client_page_url(business, camille)
+
+
+# --- the popup ------------------------------------------------------------------------------
+
+def popup_url(business, **query) -> str:
+    url = reverse("loyalty:adjust-popup", args=[business.slug])
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def test_add_points_opens_as_a_popup_from_the_menu_with_the_client_search(client, business,
+                                                                          manager):
+    client.force_login(manager)
+    home = client.get(reverse("booking:backoffice-home", args=[business.slug])).content.decode()
+    popup = client.get(popup_url(business), HTTP_HX_REQUEST="true",
+                       HTTP_HX_TARGET="add-points-body").content.decode()
+
+    assert f'hx-get="{popup_url(business)}"' in home
+    assert '<dialog class="popup" id="add-points-popup"' in home
+    assert "<html" not in popup
+    assert 'id="popup-client-search"' in popup
+
+
+def test_the_popup_search_lists_clients_that_open_inside_the_popup(client, business, manager,
+                                                                   camille):
+    client.force_login(manager)
+    found = client.get(popup_url(business, q="Martin"), HTTP_HX_REQUEST="true",
+                       HTTP_HX_TARGET="popup-client-choices").content.decode()
+    chosen = client.get(popup_url(business, client=camille.pk), HTTP_HX_REQUEST="true",
+                        HTTP_HX_TARGET="add-points-body").content.decode()
+
+    assert html.escape(popup_url(business, client=camille.pk)) in found
+    assert 'hx-target="#add-points-body"' in found
+    assert "Camille Martin has 0 points." in chosen
+    assert f'hx-post="{html.escape(popup_url(business, client=camille.pk))}"' in chosen
+
+
+def test_saving_in_the_popup_sends_the_browser_back_where_it_was_opened(client, business,
+                                                                        manager, camille):
+    client.force_login(manager)
+    report = report_url(business, "points")
+
+    saved = client.post(popup_url(business, client=camille.pk),
+                        {"points": "6", "description": "Welcome", "next": report},
+                        HTTP_HX_REQUEST="true")
+
+    assert (saved.status_code, saved["HX-Redirect"]) == (200, report)
+    assert selectors.balance_of(business=business, client=camille) == 6
+
+
+def test_a_refusal_in_the_popup_stays_in_the_popup_and_changes_nothing(client, business,
+                                                                       manager, camille):
+    client.force_login(manager)
+
+    refused = client.post(popup_url(business, client=camille.pk),
+                          {"points": "-3", "description": "Oops"}, HTTP_HX_REQUEST="true")
+
+    assert "HX-Redirect" not in refused
+    assert "The client has only 0 points." in refused.content.decode()
+    assert not PointsEntry.objects.filter(client=camille).exists()
+
+
+def test_the_client_page_and_the_report_open_add_points_in_the_popup(client, business,
+                                                                     manager, camille):
+    services.adjust_points(business=business, client=camille, points=2, description="Hi",
+                           by=manager)
+    client.force_login(manager)
+    pages = [client.get(client_page_url(business, camille)).content.decode(),
+             client.get(report_url(business, "points")).content.decode()]
+    for page in pages:
+        assert 'data-popup="add-points-popup"' in page
+        assert f"{reverse('loyalty:adjust-popup', args=[business.slug])}?client={camille.pk}" in (
+            page)
+
+
+def test_staff_cannot_open_the_add_points_popup(client, business, staff):
+    client.force_login(staff)
+    home = client.get(reverse("booking:backoffice-home", args=[business.slug])).content.decode()
+    assert client.get(popup_url(business), HTTP_HX_REQUEST="true").status_code == 403
+    assert "add-points-popup" not in home

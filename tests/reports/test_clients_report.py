@@ -90,7 +90,7 @@ def test_the_balance_opens_the_clients_points_history_in_a_popup(manager_browser
 
     assert f'hx-get="{history}" hx-target="#report-popup-body" data-popup="report-popup"' in page
     assert '<dialog class="popup" id="report-popup"' in page
-    assert "js/reports.js" in page
+    assert "js/popup.js" in page
     assert "Welcome gift" in popup
     assert "<html" not in popup
 
