@@ -90,6 +90,16 @@ def members_on(*, business: Business, client_ids, days) -> set[tuple[int, date]]
             if any(start <= day <= end for start, end in periods)}
 
 
+def membership_stops_earning(*, business: Business, program: Program, client_id: int,
+                             moment: datetime) -> bool:
+    """Whether the client held an active membership on the day of `moment` while the
+    program does not let members earn."""
+    if program.members_earn:
+        return False
+    day = local_day(moment, business.time_zone)
+    return bool(members_on(business=business, client_ids={client_id}, days={day}))
+
+
 @dataclass(frozen=True)
 class AppointmentEarning:
     appointment: Appointment
@@ -267,8 +277,8 @@ def booking_sentence(*, business: Business, client: Client | None, starts_at: da
     program = program_of(business)
     points = points_for_item(business=business, program=program, service=service,
                              class_type=class_type)
-    if points <= 0 or (client is not None and _is_member_then(business, program, client,
-                                                              starts_at)):
+    if points <= 0 or (client is not None and membership_stops_earning(
+            business=business, program=program, client_id=client.pk, moment=starts_at)):
         return ""
     sentence = ngettext("This booking will earn you %(count)s point.",
                         "This booking will earn you %(count)s points.", points) % {
@@ -306,14 +316,6 @@ def totals(entries: QuerySet[PointsEntry]) -> dict[str, int]:
         "spent": -((sums["spent"] or 0) + (sums["returned"] or 0)),
         "expired": -(sums["expired"] or 0),
     }
-
-
-def _is_member_then(business: Business, program: Program, client: Client,
-                    starts_at: datetime) -> bool:
-    if program.members_earn:
-        return False
-    day = local_day(starts_at, business.time_zone)
-    return bool(members_on(business=business, client_ids=[client.pk], days={day}))
 
 
 def appointment_sentence(*, business: Business, appointment: Appointment) -> str | None:

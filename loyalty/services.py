@@ -45,7 +45,7 @@ from loyalty.selectors import (
     appointment_earnings,
     appointment_earns,
     lots_and_spent,
-    members_on,
+    membership_stops_earning,
 )
 from notifications.kinds import MessageKind
 from notifications.services import notify, notify_many
@@ -521,11 +521,9 @@ def _invoice_earns(program: Program | None, invoice) -> bool:
         return False
     if not program.earning_rules.has_invoice_rules:
         return False
-    if program.members_earn:
-        return True
-    day = local_day(invoice.paid_at or timezone.now(), invoice.business.time_zone)
-    return (invoice.client_id, day) not in members_on(
-        business=invoice.business, client_ids={invoice.client_id}, days={day})
+    return not membership_stops_earning(business=invoice.business, program=program,
+                                        client_id=invoice.client_id,
+                                        moment=invoice.paid_at or timezone.now())
 
 
 def credit_invoice(*, invoice, now: datetime | None = None) -> PointsEntry | None:

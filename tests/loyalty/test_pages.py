@@ -163,12 +163,17 @@ def test_another_business_s_client_cannot_get_points(client, business, other_bus
     assert not PointsEntry.objects.exists()
 
 
-def test_the_client_sees_balance_pending_points_and_history_on_the_booking_site(
-        client, business, fan, colour, manager):
+def five_points_and_a_visit_to_come(client, business, fan, colour, manager) -> None:
+    """The fan, signed in on the booking site, with 5 points and 2 pending."""
     signed_in_client(client, business, fan)
     services.adjust_points(business=business, client=fan, points=5, description="Welcome",
                            by=manager)
     ended(business, fan, colour, hours_ago=-30)
+
+
+def test_the_client_sees_balance_pending_points_and_history_on_the_booking_site(
+        client, business, fan, colour, manager):
+    five_points_and_a_visit_to_come(client, business, fan, colour, manager)
     page = client.get(reverse("loyalty:site-loyalty", args=[business.slug])).content.decode()
     assert "You have 5 points." in page
     assert "2 points pending for Colour &amp; cut" in page
@@ -177,10 +182,7 @@ def test_the_client_sees_balance_pending_points_and_history_on_the_booking_site(
 
 def test_the_client_s_profile_shows_their_points_and_leads_to_the_loyalty_tab(
         client, business, fan, colour, manager):
-    signed_in_client(client, business, fan)
-    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
-                           by=manager)
-    ended(business, fan, colour, hours_ago=-30)
+    five_points_and_a_visit_to_come(client, business, fan, colour, manager)
 
     page = client.get(reverse("booking:site-profile", args=[business.slug])).content.decode()
 
