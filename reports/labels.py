@@ -19,24 +19,23 @@ from loyalty.models import EntryKind
 def points_source(business: Business) -> Callable[..., str]:
     """What caused a points entry, from the sources that loyalty and giftcards write:
     "appointment:12", "invoice:7", "refund:3", "gift_card:5", "reset:45:0", "entry:9",
-    and none for adjustments and expiry. Another source is shown as it is stored."""
+    and none for adjustments and expiry. Another source is shown as it is stored.
+    An adjustment does not name its author: the report's staff column does."""
     language = translation.get_language()
     texts = {
         "appointment_on": _("Appointment on %(day)s"), "appointment": _("Appointment"),
         "invoice": _("Invoice %(number)s"), "refund": _("Refund on invoice %(number)s"),
         "gift_card": _("Gift card %(code)s"), "reset": _("Reward (card started over)"),
         "entry": _("Reversal of entry #%(number)s"),
-        "adjusted_by": _("Adjustment by %(name)s"), "adjusted": _("Adjustment"),
-        "expiry": _("Expiry"),
+        "adjusted": _("Adjustment"), "expiry": _("Expiry"),
     }
 
-    def label(kind: str, source: str, staff_name: str | None, moment: datetime | None,
-              number: int | None, code: str | None) -> str:
+    def label(kind: str, source: str, moment: datetime | None, number: int | None,
+              code: str | None) -> str:
         prefix, _colon, rest = source.partition(":")
         if not source:
             if kind == EntryKind.ADJUST:
-                return (texts["adjusted_by"] % {"name": staff_name} if staff_name
-                        else texts["adjusted"])
+                return texts["adjusted"]
             return texts["expiry"] if kind == EntryKind.EXPIRE else ""
         if prefix == "appointment":
             # A booking may be gone (Clear history): its label stays, without the day.
