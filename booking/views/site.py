@@ -83,11 +83,6 @@ def _link_refused(request, refused: ProofRefused, again_url: str):
                   {"reason": refused.reason.value, "again_url": again_url}, status=400)
 
 
-def _sign_in(request, user) -> None:
-    login(request, user, backend="accounts.throttling.ThrottledModelBackend")
-    remember_site_sign_in(request, request.business)
-
-
 @site_view
 def finish_sign_up(request, token):
     business = request.business
@@ -107,7 +102,8 @@ def finish_sign_up(request, token):
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:
-            _sign_in(request, client.user)
+            login(request, client.user, backend="accounts.throttling.ThrottledModelBackend")
+            remember_site_sign_in(request, business)
             messages.success(request, _("Welcome, %(name)s!") % {"name": client.first_name})
             return redirect(local_path(request, proof.data.get("next", ""))
                             or f"/{business.slug}/profile/")

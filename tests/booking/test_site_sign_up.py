@@ -90,7 +90,10 @@ def test_signing_in_with_a_walk_ins_email_does_not_link_the_walk_in(
     # And it is asked to open the link sent to the address, and sees nothing of the walk-in
     assert response["Location"] == url(site, "connect-sent")
     assert "Check your email" in client.get(response["Location"]).content.decode()
-    assert client.get(url(site, "my-appointments"))["Location"] == url(site, "connect-sent")
+    for page in (url(site, "profile"), url(site, "my-appointments"),
+                 reverse("loyalty:site-loyalty", args=[site.slug]),
+                 reverse("giftcards:site-mine", args=[site.slug])):
+        assert client.get(page)["Location"] == url(site, "connect-sent")
     [message] = mails_to(EMAIL)
     assert "/connect/" in link_in(message)
 
