@@ -86,6 +86,10 @@ def client_required(view_func):
 
     @functools.wraps(view_func)
     def wrapper(request, *args, **kwargs):
+        if request.client is None and request.site_signed_in:
+            # Signed in here without a client: its address has a client record that
+            # only the emailed link connects.
+            return redirect("booking:site-connect-sent", slug=request.business.slug)
         if request.client is None:
             login_url = reverse("booking:site-login", args=[request.business.slug])
             return redirect(f"{login_url}?next={request.get_full_path()}")

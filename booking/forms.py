@@ -57,6 +57,12 @@ class SiteSignUpForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
     email = forms.EmailField(label=_("Email"))
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+
+class SiteFinishSignUpForm(forms.Form):
+    """Opened from the emailed link: the password and the consent come from the person
+    who holds the address, not from whoever typed it on the sign-up page."""
+
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(
         attrs={"autocomplete": "new-password"}), help_text=password_validators_help_text_html)
     marketing_opt_in = forms.BooleanField(

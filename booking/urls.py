@@ -30,6 +30,10 @@ backoffice_urlpatterns = [
 site_urlpatterns = [
     path("<slug:slug>/", site.home, name="site-home"),
     path("<slug:slug>/signup/", site.sign_up, name="site-signup"),
+    path("<slug:slug>/signup/finish/<str:token>/", site.finish_sign_up,
+         name="site-signup-finish"),
+    path("<slug:slug>/connect/", site.connect_sent, name="site-connect-sent"),
+    path("<slug:slug>/connect/<str:token>/", site.connect, name="site-connect"),
     path("<slug:slug>/login/", site.log_in, name="site-login"),
     path("<slug:slug>/logout/", site.log_out, name="site-logout"),
     path("<slug:slug>/profile/", site.profile, name="site-profile"),

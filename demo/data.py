@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from accounts.models import User
 from booking.models import Business, Client, Extension, Role, StaffMembership
 from booking.services import clients as client_services
+from booking.services import site_accounts
 from booking.services import tenants as tenant_services
 from demo import appointments as demo_appointments
 from demo import booking as demo_booking
@@ -105,7 +106,10 @@ def load() -> dict[str, Business]:
                                               last_name=last, email=email, phone=phone,
                                               marketing_opt_in=opt_in)
     claire_user = _user("claire@example.com", "Claire Martin", "fr")
-    client_services.client_for_login(business=atelier, user=claire_user)
+    # The demo knows Claire holds her address: her login opens her client record at once.
+    claire = Client.objects.for_business(atelier).get(email="claire@example.com")
+    if claire.user_id is None:
+        site_accounts.link_client_login(business=atelier, client=claire, user=claire_user)
     demo_booking.load(businesses)
     demo_loyalty.set_up(businesses)
     # Before the diary: its confirmations use Atelier Lumière's own wording.

@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import register_user
 from booking.models import Business, Client
 
 CLIENT_FIELDS = ("first_name", "last_name", "email", "phone", "notes")
@@ -84,77 +83,26 @@ def set_marketing_consent(*, business: Business, client: Client, accepted: bool)
 
 
 @transaction.atomic
-def sign_up_client(
-    *,
-    business: Business,
-    email: str,
-    password: str,
-    first_name: str,
-    last_name: str,
-    phone: str,
-    marketing_opt_in: bool,
-) -> Client:
-    """A new person signs up on a booking site: a login and a client of this business.
-
-    A client the staff already created with this email (a walk-in) gets the login,
-    so that their history follows them.
-    """
-    user = register_user(
-        email=email,
-        password=password,
-        full_name=f"{first_name} {last_name}".strip(),
-        language=business.language,
-    )
-    existing = (
-        Client.objects.for_business(business)
-        .filter(email__iexact=user.email, user__isnull=True)
-        .first()
-    )
-    if existing is None:
-        return create_client(
-            business=business,
-            first_name=first_name,
-            last_name=last_name,
-            email=user.email,
-            phone=phone,
-            marketing_opt_in=marketing_opt_in,
-            user=user,
-        )
-    existing.user = user
-    existing.save(update_fields=["user"])
-    return update_client(
-        business=business,
-        client=existing,
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone or existing.phone,
-        marketing_opt_in=marketing_opt_in,
-    )
-
-
-@transaction.atomic
-def client_for_login(*, business: Business, user: User) -> Client:
+def client_for_login(*, business: Business, user: User) -> Client | None:
     """The client record of a signed-in person at this business, created on first visit.
 
-    A walk-in with the same email is linked rather than duplicated.
+    None when a client record of this business already has the login's email: only the
+    link sent to that address connects them (`site_accounts.connect_client`), so that a
+    login nobody proved the address of cannot open what staff keep for that address.
     """
     client = Client.objects.for_business(business).filter(user=user).first()
     if client is not None:
         return client
-    walk_in = (
-        Client.objects.for_business(business)
-        .select_for_update()
-        .filter(email__iexact=user.email, user__isnull=True)
-        .first()
-    )
-    if walk_in is not None:
-        walk_in.user = user
-        walk_in.save(update_fields=["user"])
-        return walk_in
+    if Client.objects.for_business(business).filter(email__iexact=user.email).exists():
+        return None
     first, _space, last = (user.full_name or user.email.split("@")[0]).partition(" ")
-    return create_client(
-        business=business, first_name=first, last_name=last, email=user.email, user=user
-    )
+    try:
+        return create_client(
+            business=business, first_name=first, last_name=last, email=user.email, user=user
+        )
+    except ValidationError:
+        # The first visit in two tabs at once: the other request created the client.
+        return Client.objects.for_business(business).filter(user=user).first()
 
 
 @transaction.atomic

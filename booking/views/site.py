@@ -8,16 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import throttling
+from accounts.email_proof import ProofRefused
 from booking import catalog_selectors
 from booking.access import client_required, remember_site_sign_in, site_view
-from booking.forms import SiteProfileForm, SiteSignUpForm
+from booking.forms import SiteFinishSignUpForm, SiteProfileForm, SiteSignUpForm
 from booking.models import Extension, Service, WaitlistEntry
 from booking.services import clients as client_services
+from booking.services import site_accounts
 from booking.views.backoffice import add_form_errors
 from core.navigation import local_path
 
@@ -67,16 +71,43 @@ def sign_up(request):
     _require_client_login(business)
     form = SiteSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        site_accounts.request_sign_up(business=business, **form.cleaned_data,
+                                      next_path=_safe_next(request, ""))
+        return render(request, "site/check_email.html", {"email": form.cleaned_data["email"]})
+    return render(request, "site/signup.html", {"form": form})
+
+
+def _link_refused(request, refused: ProofRefused, again_url: str):
+    """The page of a forged, expired or used link: it says which, and changes nothing."""
+    return render(request, "site/link_refused.html",
+                  {"reason": refused.reason.value, "again_url": again_url}, status=400)
+
+
+@site_view
+def finish_sign_up(request, token):
+    business = request.business
+    _require_client_login(business)
+    again_url = reverse("booking:site-signup", args=[business.slug])
+    try:
+        proof = site_accounts.read_sign_up_link(business=business, token=token)
+    except ProofRefused as refused:
+        return _link_refused(request, refused, again_url)
+    form = SiteFinishSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            client = client_services.sign_up_client(business=business, **form.cleaned_data)
+            client = site_accounts.finish_sign_up(business=business, token=token,
+                                                  **form.cleaned_data)
+        except ProofRefused as refused:
+            return _link_refused(request, refused, again_url)
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:
             login(request, client.user, backend="accounts.throttling.ThrottledModelBackend")
             remember_site_sign_in(request, business)
             messages.success(request, _("Welcome, %(name)s!") % {"name": client.first_name})
-            return redirect(_safe_next(request, f"/{business.slug}/profile/"))
-    return render(request, "site/signup.html", {"form": form})
+            return redirect(local_path(request, proof.data.get("next", ""))
+                            or f"/{business.slug}/profile/")
+    return render(request, "site/signup_finish.html", {"form": form, "email": proof.email})
 
 
 @site_view
@@ -96,11 +127,61 @@ def log_in(request):
         else:
             login(request, user)
             remember_site_sign_in(request, business)
-            client_services.client_for_login(business=business, user=user)
-            return redirect(_safe_next(request, f"/{business.slug}/profile/"))
+            next_path = _safe_next(request, f"/{business.slug}/profile/")
+            connect_sent = reverse("booking:site-connect-sent", args=[business.slug])
+            opening_link = next_path.startswith(connect_sent) and next_path != connect_sent
+            if (client_services.client_for_login(business=business, user=user) is None
+                    and not opening_link):
+                site_accounts.request_client_link(business=business, user=user,
+                                                  next_path=next_path)
+                return redirect("booking:site-connect-sent", slug=business.slug)
+            return redirect(next_path)
     return render(request, "site/login.html",
                   {"error": error, "email": request.POST.get("email", ""),
                    "next": request.GET.get("next", "")})
+
+
+@site_view
+def connect_sent(request):
+    """A signed-in login whose address has a client record here that it is not connected
+    to yet: the link sent to the address connects them."""
+    business = request.business
+    _require_client_login(business)
+    if not request.site_signed_in:
+        return redirect("booking:site-login", slug=business.slug)
+    if client_services.client_for_login(business=business, user=request.user) is not None:
+        return redirect("booking:site-profile", slug=business.slug)
+    return render(request, "site/check_email.html", {"email": request.user.email,
+                                                     "connecting": True})
+
+
+@site_view
+def connect(request, token):
+    business = request.business
+    _require_client_login(business)
+    login_url = reverse("booking:site-login", args=[business.slug])
+    try:
+        proof = site_accounts.read_connect_link(business=business, token=token)
+    except ProofRefused as refused:
+        return _link_refused(request, refused, login_url)
+    mine = request.site_signed_in and request.user.email.lower() == proof.email
+    if request.method == "POST":
+        if not mine:
+            return redirect(f"{login_url}?{urlencode({'next': request.path})}")
+        try:
+            site_accounts.connect_client(business=business, token=token, user=request.user)
+        except ProofRefused as refused:
+            return _link_refused(request, refused, login_url)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect("booking:site-home", slug=business.slug)
+        messages.success(request, _("Your account is connected to your bookings at "
+                                    "%(business)s.") % {"business": business.name})
+        return redirect(local_path(request, proof.data.get("next", ""))
+                        or f"/{business.slug}/profile/")
+    return render(request, "site/connect.html", {
+        "email": proof.email, "mine": mine,
+        "login_url": f"{login_url}?{urlencode({'next': request.path})}"})
 
 
 @require_POST

@@ -80,6 +80,18 @@ def _to_login(request, next_url: str):
     return redirect(_url(request, "site-login", query={"next": next_url}))
 
 
+def _account_step(request, next_url: str):
+    """Where a visitor of a site with Client login goes before booking: to log in, or to
+    the emailed link that connects their login to the client record of their address.
+    None when they can book (`request.client` is then set)."""
+    if not request.site_signed_in:
+        return _to_login(request, next_url)
+    request.client = _signed_in_client(request)
+    if request.client is None:
+        return redirect(_url(request, "site-connect-sent"))
+    return None
+
+
 def _remember_booking(request, appointment: Appointment) -> None:
     booked = request.session.get(BOOKED_SESSION_KEY, [])
     request.session[BOOKED_SESSION_KEY] = [*booked, appointment.pk][-20:]
@@ -206,8 +218,9 @@ def confirm_service(request, service_pk):
     form = (CodeForm if login_on else GuestCodeForm)(
         request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if login_on and not request.site_signed_in:
-            return _to_login(request, request.get_full_path())
+        step = _account_step(request, request.get_full_path()) if login_on else None
+        if step is not None:
+            return step
         if form.is_valid():
             booked = _book_service(request, form, service=service, staff_member=staff_member,
                                    start=start, retry_url=slots_url)
@@ -289,8 +302,9 @@ def class_session(request, class_session_pk):
     login_on = _login_on(business)
     form = None if login_on else GuestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if login_on and not request.site_signed_in:
-            return _to_login(request, class_url)
+        step = _account_step(request, class_url) if login_on else None
+        if step is not None:
+            return step
         if form is None or form.is_valid():
             booked = _book_seat(request, form, session=session, retry_url=class_url)
             if booked is not None:
@@ -341,8 +355,9 @@ def _book_seat(request, form: GuestForm | None, *, session: ClassSession, retry_
 def join_waitlist(request, class_session_pk):
     session = _class_session(request, class_session_pk)
     class_url = _url(request, "site-class-session", session.pk)
-    if not request.site_signed_in:
-        return _to_login(request, class_url)
+    step = _account_step(request, class_url)
+    if step is not None:
+        return step
     try:
         appointment_services.join_waitlist(business=request.business,
                                            client=_signed_in_client(request),

@@ -634,3 +634,20 @@ def test_slot_times_keep_their_wall_clock_in_another_zone(client, business):
 
     assert ">10:00<" in response.content.decode()
     assert response.context["slots"][0][0].astimezone(business.zone).hour == 10
+
+
+def test_a_login_whose_address_has_an_unconnected_client_record_books_nothing_with_it(
+        client, salon, with_login):
+    # Given a walk-in, and a login of its address that never opened the emailed link
+    walk_in = ClientFactory(business=salon.business, email="claire@example.com", user=None)
+    sign_in_on_site(client, UserFactory(email="claire@example.com"), salon.business)
+
+    # When it confirms a booking
+    response = client.post(confirm_url(salon.business, salon.cut,
+                                       paris(next_weekday(1), 10)), {"code": ""})
+
+    # Then it is sent to the link's page, and nothing is booked nor linked
+    assert response["Location"] == site_url(salon.business, "connect-sent")
+    assert not Appointment.objects.exists()
+    walk_in.refresh_from_db()
+    assert walk_in.user is None

@@ -1,5 +1,6 @@
 """Browser journey on the booking site (issue 4), at phone width: a new client books a
-service with any staff member, signs up on the way, then cancels from My appointments."""
+service with any staff member, signs up on the way (through the link emailed to their
+address), then cancels from My appointments."""
 
 import re
 
@@ -18,7 +19,7 @@ def fits_the_screen(page: Page) -> bool:
 
 
 def test_a_new_client_books_with_any_stylist_signs_up_on_the_way_and_cancels(
-        page: Page, business):
+        page: Page, business, mailoutbox):
     # Given a salon with client accounts, whose two stylists work Tuesday 09:00-17:00
     set_extension(business=business, extension=Extension.CLIENT_LOGIN, enabled=True)
     salon = open_salon(business)
@@ -49,8 +50,20 @@ def test_a_new_client_books_with_any_stylist_signs_up_on_the_way_and_cancels(
     page.get_by_label("Last name").fill("Petit")
     page.get_by_label("Email").fill("lea@example.com")
     page.get_by_label("Phone").fill("06 11 22 33 44")
-    page.get_by_label("Password").fill("a-long-enough-passphrase")
     page.get_by_role("button", name="Sign up").click()
+
+    # Then they are asked to open the link sent to their address
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.locator("main")).to_contain_text("lea@example.com")
+    assert fits_the_screen(page)
+    [message] = [m for m in mailoutbox if m.to == ["lea@example.com"]]
+    link = re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+    # When they open it and choose their password
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finish signing up")
+    page.get_by_label("Password").fill("a-long-enough-passphrase")
+    page.get_by_role("button", name="Create my account").click()
 
     # Then they are back on the summary, signed in, and confirm
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your booking")
