@@ -101,8 +101,8 @@ def _claim(job_pk: int) -> ExportJob | None:
 
 class _ProgressWriter:
     """Stores a job's progress, at most every PROGRESS_EVERY seconds, on a connection of
-    its own: the export reads inside a transaction (see exporting.py), and the page
-    polling the job must see the count move before that transaction ends."""
+    its own: on PostgreSQL the export reads inside a transaction (see exporting.py), and
+    the page polling the job must see the count move before that transaction ends."""
 
     def __init__(self, job: ExportJob):
         self.job_pk = job.pk

@@ -5,16 +5,17 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Role
+from booking.models import Client, Role
 from config.celery import app as celery_app
-from reports import services, tasks
+from reports import exporters, services, tasks
 from reports.models import ExportAudit, ExportJob, ExportState
 from tests.factories import ClientFactory, ExportJobFactory
 from tests.fixtures.worker import wait_until
-from tests.reports.conftest import report_url, xlsx_sheets
+from tests.reports.conftest import body, csv_rows, report_url, xlsx_sheets
 
 
 def job_url(business, job, download: bool = False) -> str:
@@ -47,9 +48,41 @@ def finished_job(business, export_dir, *, user, content=b"data", expires_in=time
     return job
 
 
+def many_clients(business, count: int) -> None:
+    Client.objects.bulk_create(ClientFactory.build(business=business, last_name=f"N{n:05d}")
+                               for n in range(count))
+
+
+# On the stack the run is given: SQLite and the filesystem broker (`make run`) on a laptop,
+# PostgreSQL and Redis in CI.
 @pytest.mark.celery
-@pytest.mark.redis
-@pytest.mark.postgres
+def test_a_large_export_shows_its_progress_then_downloads(celery_worker_process,
+                                                          manager_browser, business, settings):
+    # Given more clients than a batch (progress is reported after each), too many to stream
+    settings.REPORTS_STREAM_MAX_ROWS = 100
+    rows = 2 * exporters.BATCH_ROWS + 500
+    many_clients(business, rows)
+
+    # When the manager exports to CSV and the page polls the job's progress bar
+    manager_browser.post(report_url(business, "clients", "-export"), {"format": "csv"})
+    job = ExportJob.objects.for_business(business).get()
+
+    def finished_partial():
+        partial = manager_browser.get(job_url(business, job), HTTP_HX_REQUEST="true")
+        return None if "hx-trigger" in partial.content.decode() else partial.content.decode()
+
+    partial = wait_until(finished_partial, timeout=90, interval=0.2,
+                         message=celery_worker_process.log())
+
+    # Then the bar gives way to the download link, and the file holds every client
+    assert job_url(business, job, download=True) in partial, celery_worker_process.log()
+    download = manager_browser.get(job_url(business, job, download=True))
+    lines = csv_rows(body(download))
+    assert len(lines) == rows + 1
+    assert sorted(line[0] for line in lines[1:]) == [f"N{n:05d}" for n in range(rows)]
+
+
+@pytest.mark.celery
 def test_a_large_export_is_written_by_a_worker_and_downloaded_from_the_page(
         celery_worker_process, client, business, member_of, export_dir, settings):
     # Given 5 clients and a threshold of 2 rows for streaming
@@ -85,7 +118,42 @@ def test_a_large_export_is_written_by_a_worker_and_downloaded_from_the_page(
         manager, 5, True, job.pk)
 
 
-@pytest.mark.django_db
+# Committed, as a worker's rows are: the job's progress is written on a connection of its own.
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_of_a_running_export_is_seen_from_another_connection(
+        business, owner, export_dir, monkeypatch):
+    # Given three batches of clients, and a progress report after each batch
+    batch = exporters.BATCH_ROWS
+    many_clients(business, 2 * batch + 500)
+    job = ExportJobFactory(business=business, requested_by=owner, rows_total=1)
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 0)
+    page = connections.create_connection(DEFAULT_DB_ALIAS)  # as the polling page reads
+    seen = []
+    report = services._ProgressWriter.__call__
+
+    def reported_then_read(writer, rows_done):
+        report(writer, rows_done)
+        with page.cursor() as cursor:
+            cursor.execute(f"SELECT rows_done FROM {ExportJob._meta.db_table} "  # noqa: S608
+                           "WHERE id = %s", [job.pk])
+            seen.append(cursor.fetchone()[0])
+
+    monkeypatch.setattr(services._ProgressWriter, "__call__", reported_then_read)
+
+    # When a worker runs the job
+    try:
+        services.run_export_job(job_pk=job.pk)
+    finally:
+        page.close()
+
+    # Then the count moved while the file was being written, and the export is ready
+    job.refresh_from_db()
+    assert job.state == ExportState.DONE, job.error
+    assert seen == [batch, 2 * batch, 2 * batch + 500]
+    assert (job.rows_done, job.rows_total) == (2 * batch + 500, 2 * batch + 500)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_running_a_job_twice_writes_it_once(business, owner, export_dir):
     ClientFactory(business=business)
     job = ExportJobFactory(business=business, requested_by=owner, rows_total=1)
