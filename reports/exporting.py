@@ -7,7 +7,8 @@ PostgreSQL first copies the whole result aside, which halves the rate (bench/exp
 On SQLite it is read outside any: settings open every SQLite transaction with BEGIN
 IMMEDIATE, which takes the database's only write lock, and an export holding it would
 stop every other write, its own job's progress included (written on another connection),
-until its last row. One SELECT reads one snapshot either way.
+until its last row. Outside a transaction the SELECT holds no lock that stops a writer
+(the database is in WAL mode: settings), and it still reads one snapshot.
 """
 
 from collections.abc import Iterator
