@@ -16,7 +16,7 @@ COPY . .
 RUN python scripts/compile_messages.py \
     && DJANGO_SECRET_KEY=image-build-only python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 salonbook \
-    && mkdir -p /app/var && chown -R salonbook /app/var
+    && mkdir -p /app/var/exports && chown -R salonbook /app/var
 
 USER salonbook
 EXPOSE 8000

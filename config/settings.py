@@ -284,9 +284,29 @@ SPECTACULAR_SETTINGS = {
 IDEMPOTENCY_KEY_TTL_HOURS = 24
 
 # Reports: exports up to this many rows stream at once; larger ones are written by a worker
-# into a private folder (not served as media) and removed REPORTS_EXPORT_TTL_HOURS later.
+# into the "exports" storage (private: never served as media, only by the download view) and
+# removed REPORTS_EXPORT_TTL_HOURS later. The worker writes and the web process reads, so
+# both must reach it: a folder they share (REPORTS_EXPORT_DIR; one volume under compose),
+# or an S3-compatible bucket when REPORTS_EXPORT_S3_BUCKET is set.
 REPORTS_STREAM_MAX_ROWS = int(os.environ.get("REPORTS_STREAM_MAX_ROWS", "5000"))
 REPORTS_EXPORT_DIR = Path(os.environ.get("REPORTS_EXPORT_DIR", VAR_DIR / "exports"))
+if os.environ.get("REPORTS_EXPORT_S3_BUCKET"):
+    STORAGES["exports"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["REPORTS_EXPORT_S3_BUCKET"],
+        "location": os.environ.get("REPORTS_EXPORT_S3_PREFIX", "exports"),
+        # Unset: AWS itself; set: any S3-compatible service (MinIO, Ceph, R2, ...).
+        "endpoint_url": os.environ.get("REPORTS_EXPORT_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("REPORTS_EXPORT_S3_REGION") or None,
+        "addressing_style": os.environ.get("REPORTS_EXPORT_S3_ADDRESSING_STYLE") or None,
+        # Unset: boto3's own chain (AWS_ACCESS_KEY_ID..., an instance or task role).
+        "access_key": os.environ.get("REPORTS_EXPORT_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("REPORTS_EXPORT_S3_SECRET_ACCESS_KEY") or None,
+        # A download is read to a temporary file first: past this size, on disk, not memory.
+        "max_memory_size": 5 * 1024 * 1024,
+    }}
+else:
+    STORAGES["exports"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                           "OPTIONS": {"location": REPORTS_EXPORT_DIR}}
 REPORTS_EXPORT_TTL_HOURS = int(os.environ.get("REPORTS_EXPORT_TTL_HOURS", "24"))
 REPORTS_XLSX_MAX_ROWS = int(os.environ.get("REPORTS_XLSX_MAX_ROWS", "1048576"))
 

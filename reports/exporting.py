@@ -1,12 +1,18 @@
 """A report's rows written as CSV or .xlsx: the database side of reports/exporters.py.
 
 Rows come from a server-side cursor (`.iterator(chunk_size=...)`), so that the
-exporting process holds one chunk at a time whatever the number of rows. The cursor is
-read inside a transaction: outside one, Django declares it WITH HOLD and PostgreSQL
-first copies the whole result aside, which halves the rate (bench/exports.py).
+exporting process holds one chunk at a time whatever the number of rows. On PostgreSQL
+the cursor is read inside a transaction: outside one, Django declares it WITH HOLD and
+PostgreSQL first copies the whole result aside, which halves the rate (bench/exports.py).
+On SQLite it is read outside any: settings open every SQLite transaction with BEGIN
+IMMEDIATE, which takes the database's only write lock, and an export holding it would
+stop every other write, its own job's progress included (written on another connection),
+until its last row. Outside a transaction the SELECT holds no lock that stops a writer
+(the database is in WAL mode: settings), and it still reads one snapshot.
 """
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import IO
 
@@ -38,6 +44,11 @@ def csv_times_from_database() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _reading() -> AbstractContextManager:
+    """Where the export's rows are read: see the module's docstring."""
+    return transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+
+
 def export_rows(report: Report, business: Business, filters: dict, *, fmt: str,
                 limit: int | None = None) -> Iterator[tuple]:
     """The export's cells, row by row, from a server-side cursor."""
@@ -56,7 +67,7 @@ def csv_stream(*, report: Report, business: Business, filters: dict,
     columns = report.export_columns(business)
 
     def chunks() -> Iterator[bytes]:
-        with transaction.atomic():
+        with _reading():
             yield from csv_chunks(columns, export_rows(report, business, filters,
                                                        fmt=ExportFormat.CSV),
                                   tz=business.zone,
@@ -70,7 +81,7 @@ def write_export(target: IO[bytes], *, report: Report, business: Business, filte
                  fmt: str, on_rows: Progress | None = None) -> int:
     """Write the export to a binary file; return its number of rows."""
     columns = report.export_columns(business)
-    with transaction.atomic():
+    with _reading():
         rows = export_rows(report, business, filters, fmt=fmt)
         if fmt == ExportFormat.CSV:
             return write_csv(target, columns, rows, tz=business.zone,

@@ -23,8 +23,8 @@ class ExportState(models.TextChoices):
 
 class ExportJob(TenantModel):
     """An export too large to stream: a worker writes the file, then keeps it for
-    REPORTS_EXPORT_TTL_HOURS in a private folder (never served as media), after which
-    the periodic cleanup removes it.
+    REPORTS_EXPORT_TTL_HOURS in the "exports" storage (a private folder or bucket, never
+    served as media), after which the periodic cleanup removes it.
 
     `filters` holds the filter form's raw values, so that the worker runs exactly the
     filter the user saw; `language` is the user's, for the headers.

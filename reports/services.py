@@ -2,18 +2,22 @@
 
 A background export is a row (ExportJob) that a worker claims, fills with progress
 as it writes the file, and finishes with the file's name and its expiry. Files live
-under REPORTS_EXPORT_DIR/<business id>/, a private folder that only the download
-view reads, after checking the user's business.
+as "<business id>/<random name>" in the "exports" storage of settings (a folder, or an
+S3-compatible bucket), which the worker that writes them and every web process share;
+only the download view reads them, after checking the user's business.
 """
 
 import logging
 import secrets
 import time
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Iterator
+from datetime import timedelta
+from tempfile import TemporaryFile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -31,12 +35,8 @@ STALE_AFTER = timedelta(minutes=15)
 PROGRESS_EVERY = 0.5  # seconds
 
 
-def export_dir() -> Path:
-    return Path(settings.REPORTS_EXPORT_DIR)
-
-
-def export_path(job: ExportJob) -> Path:
-    return export_dir() / job.file_name
+def export_storage() -> Storage:
+    return storages["exports"]
 
 
 def _check(report: str, fmt: str) -> None:
@@ -101,8 +101,8 @@ def _claim(job_pk: int) -> ExportJob | None:
 
 class _ProgressWriter:
     """Stores a job's progress, at most every PROGRESS_EVERY seconds, on a connection of
-    its own: the export reads inside a transaction (see exporting.py), and the page
-    polling the job must see the count move before that transaction ends."""
+    its own: on PostgreSQL the export reads inside a transaction (see exporting.py), and
+    the page polling the job must see the count move before that transaction ends."""
 
     def __init__(self, job: ExportJob):
         self.job_pk = job.pk
@@ -134,10 +134,6 @@ def run_export_job(*, job_pk: int) -> ExportJob | None:
     if job is None:
         return None
     business = job.business
-    job.file_name = f"{business.pk}/{secrets.token_urlsafe(24)}.{job.format}"
-    final = export_path(job)
-    partial = final.with_suffix(".part")
-    final.parent.mkdir(parents=True, exist_ok=True)
     try:
         report = get_report(job.report)
         with translation.override(job.language):
@@ -145,18 +141,20 @@ def run_export_job(*, job_pk: int) -> ExportJob | None:
             if not form.is_valid():
                 raise ValueError(f"stored filters no longer valid: {form.errors.as_json()}")
             progress = _ProgressWriter(job)
-            try:
-                with partial.open("wb") as target:
+            # Written whole before it is stored: an .xlsx is finished only at its end, and
+            # the storage may be a bucket that takes a file in one piece.
+            with TemporaryFile() as target:
+                try:
                     rows = exporting.write_export(target, report=report, business=business,
                                                   filters=form.cleaned_data, fmt=job.format,
                                                   on_rows=progress)
-            finally:
-                progress.close()
+                finally:
+                    progress.close()
+                job.file_name = export_storage().save(
+                    f"{business.pk}/{secrets.token_urlsafe(24)}.{job.format}", File(target))
             job.download_name = exporting.download_name(report=report, business=business,
                                                         fmt=job.format, when=job.created_at)
-        partial.rename(final)
     except Exception as failure:
-        partial.unlink(missing_ok=True)
         logger.exception("export job %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportState.FAILED, error=str(failure)[:300], finished_at=timezone.now())
@@ -178,27 +176,35 @@ def _finish(job: ExportJob, rows: int) -> ExportJob:
     return job
 
 
+def _stored_files(storage: Storage) -> Iterator[str]:
+    """Every export file in the storage: "<business id>/<name>"."""
+    try:
+        folders, _files = storage.listdir("")
+    except FileNotFoundError:  # a folder that no export has created yet
+        return
+    for folder in folders:
+        for name in storage.listdir(folder)[1]:
+            yield f"{folder}/{name}"
+
+
 def purge_expired_exports(*, now=None) -> int:
     """Remove the files of exports kept past their time, and files no job owns (left by a
     crash); return how many files were removed."""
     now = now or timezone.now()
+    storage = export_storage()
     removed = 0
     expired = ExportJob.objects.filter(state=ExportState.DONE, expires_at__lte=now)
     for job in expired.only("pk", "file_name"):
-        if export_path(job).exists():
-            export_path(job).unlink()
+        if storage.exists(job.file_name):
+            storage.delete(job.file_name)
             removed += 1
         ExportJob.objects.filter(pk=job.pk, state=ExportState.DONE).update(
             state=ExportState.EXPIRED, file_name="")
-    root = export_dir()
-    if root.exists():
-        kept = set(ExportJob.objects.filter(state=ExportState.DONE)
-                   .values_list("file_name", flat=True))
-        in_progress = now - STALE_AFTER
-        for path in root.glob("*/*"):
-            name = path.relative_to(root).as_posix()
-            modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-            if name not in kept and modified < in_progress:
-                path.unlink(missing_ok=True)
-                removed += 1
+    kept = set(ExportJob.objects.filter(state=ExportState.DONE)
+               .values_list("file_name", flat=True))
+    in_progress = now - STALE_AFTER
+    for name in _stored_files(storage):
+        if name not in kept and storage.get_modified_time(name) < in_progress:
+            storage.delete(name)
+            removed += 1
     return removed

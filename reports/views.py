@@ -191,10 +191,11 @@ def export_download(request, export_job_pk):
     job = _own_job(request, export_job_pk)
     if job.state != ExportState.DONE or job.expires_at <= timezone.now():
         raise Http404(_("This export is no longer available: export again."))
-    path = services.export_path(job)
-    if not path.is_file():
-        raise Http404(_("This export is no longer available: export again."))
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.download_name,
+    try:
+        stored = services.export_storage().open(job.file_name, "rb")
+    except FileNotFoundError as gone:
+        raise Http404(_("This export is no longer available: export again.")) from gone
+    return FileResponse(stored, as_attachment=True, filename=job.download_name,
                         content_type=exporting.CONTENT_TYPES[job.format])
 
 

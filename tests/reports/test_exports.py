@@ -5,9 +5,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from booking.models import AppointmentState
+from booking.models import AppointmentState, Business
 from reports.models import ExportAudit, ExportJob
 from tests.factories import AppointmentFactory, ClientFactory, UserFactory
 from tests.reports.conftest import body, csv_rows, export, report_url, xlsx_sheets
@@ -200,3 +201,31 @@ def test_the_export_log_shows_only_this_business(manager_browser, business, othe
 
     assert "Someone Elsewhere" not in page
     assert "No export yet." in page
+
+
+# Committed, as in a running site: the write comes from another connection.
+@pytest.mark.django_db(transaction=True)
+def test_other_writes_go_through_while_a_streamed_export_is_being_read(manager_browser,
+                                                                      business, clients):
+    # Given a download that has sent its first chunk and waits for the reader
+    response = export(manager_browser, business, "clients", "csv")
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+
+    # When another connection writes meanwhile (waiting 2 s at most for the database)
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    if other.vendor == "sqlite":
+        other.settings_dict = {**other.settings_dict,
+                               "OPTIONS": {**other.settings_dict["OPTIONS"], "timeout": 2}}
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(f"UPDATE {Business._meta.db_table} SET name = %s "  # noqa: S608
+                           "WHERE id = %s", ["Atelier Renamed", business.pk])
+    finally:
+        other.close()
+
+    # Then the write is done, and the download ends with every row
+    lines = csv_rows(first + b"".join(chunks))
+    business.refresh_from_db()
+    assert business.name == "Atelier Renamed"
+    assert len(lines) == 1 + len(clients)
