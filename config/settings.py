@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.TimeZoneResetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -256,7 +257,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Staff API of one business. Authenticate with `Authorization: Token <key>`; "
         "the business comes from the token. POSTs that move value accept an "
-        "`Idempotency-Key` header."
+        "`Idempotency-Key` header. Datetimes are answered in the business's time zone, "
+        "with their UTC offset. A datetime sent without an offset is a wall-clock time "
+        "of the business; one that a clock change skips or repeats is refused with a 400 "
+        "asking for the offset."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
