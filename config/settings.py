@@ -287,6 +287,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# A request holding an Idempotency-Key that has not answered after this long died with its
+# process: a retry takes the key over. Longer than the slowest request (gunicorn kills a
+# worker after its 30-second timeout), far shorter than the key's life.
+IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", "120"))
 
 # Reports: exports up to this many rows stream at once; larger ones are written by a worker
 # into a private folder (not served as media) and removed REPORTS_EXPORT_TTL_HOURS later.
