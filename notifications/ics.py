@@ -101,7 +101,9 @@ def vtimezone(tzid: str, tz: ZoneInfo, first_day: date, last_day: date) -> Timez
     return component
 
 
-def _observance(local: datetime, *, offset_from: timedelta) -> TimezoneStandard:
+def _observance(
+    local: datetime, *, offset_from: timedelta
+) -> TimezoneStandard | TimezoneDaylight:
     observance = TimezoneDaylight() if local.dst() else TimezoneStandard()
     observance.add("TZNAME", local.tzname())
     observance.DTSTART = (local.astimezone(UTC) + offset_from).replace(tzinfo=None)
