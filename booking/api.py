@@ -22,7 +22,7 @@ from booking.selectors import availability
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
 from booking.services import tenants as tenant_services
-from core.api import OptionalEmailField
+from core.api import LocalDateTimeField, OptionalEmailField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
@@ -213,7 +213,8 @@ class AppointmentCreateSerializer(serializers.Serializer):
     class_session = serializers.IntegerField(min_value=1, required=False)
     staff_member = serializers.IntegerField(min_value=1, required=False,
                                             help_text="Omit for any free staff member.")
-    start = serializers.DateTimeField(required=False, help_text="Required with a service.")
+    start = LocalDateTimeField(required=False, help_text=(
+        "Required with a service. ISO 8601; without an offset, the business's local time."))
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     def validate(self, data):

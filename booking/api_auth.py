@@ -1,5 +1,6 @@
 """API authentication: a token belongs to one staff membership, hence one business."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
@@ -16,6 +17,10 @@ class StaffTokenAuthentication(authentication.TokenAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         touch_api_token(token=token)
+        # The token's business is the request's: its datetimes are read and answered in
+        # that business's zone (DRF's DateTimeField uses the active one), a datetime
+        # without an offset being a wall-clock time there. The middleware resets it.
+        timezone.activate(token.business.zone)
         return token.membership.user, token
 
 

@@ -6,7 +6,6 @@ is salon time, as in the back office.
 """
 
 import django_filters
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -26,7 +25,7 @@ from booking.models import (
 )
 from booking.services import catalog as catalog_services
 from booking.services import memberships as membership_services
-from core.api import CursorPagination
+from core.api import CursorPagination, LocalDateTimeField
 from core.idempotency import idempotent
 from core.viewsets import TenantModelViewSet
 
@@ -52,14 +51,6 @@ class ByStart(CursorPagination):
 
 class CatalogViewSet(TenantModelViewSet):
     """Reads for every role, writes for owners and managers, in the business's time zone."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        timezone.activate(self.business.zone)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        timezone.deactivate()
-        return super().finalize_response(request, response, *args, **kwargs)
 
     @property
     def required_role(self):
@@ -201,7 +192,7 @@ class ClassTypeViewSet(UpdateThroughService, mixins.ListModelMixin, mixins.Retri
 class ClassSessionSerializer(serializers.ModelSerializer):
     class_type = BusinessPrimaryKeyField(ClassType)
     staff_member = BusinessPrimaryKeyField(StaffMember)
-    starts_at = serializers.DateTimeField(
+    starts_at = LocalDateTimeField(
         help_text="ISO 8601; without an offset, the business's local time.")
     capacity = serializers.IntegerField(required=False, allow_null=True,
                                         help_text="Empty: the class's number of seats.")

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.TimeZoneResetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -243,9 +244,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # The browsable API's HTML pages are a development aid: production answers JSON only.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": None,
@@ -255,7 +257,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Staff API of one business. Authenticate with `Authorization: Token <key>`; "
         "the business comes from the token. POSTs that move value accept an "
-        "`Idempotency-Key` header."
+        "`Idempotency-Key` header. Datetimes are answered in the business's time zone, "
+        "with their UTC offset. A datetime sent without an offset is a wall-clock time "
+        "of the business; one that a clock change skips or repeats is refused with a 400 "
+        "asking for the offset."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -282,6 +287,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# A request holding an Idempotency-Key that has not answered after this long died with its
+# process: a retry takes the key over. Longer than the slowest request (gunicorn kills a
+# worker after its 30-second timeout), far shorter than the key's life.
+IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", "120"))
 
 # Reports: exports up to this many rows stream at once; larger ones are written by a worker
 # into the "exports" storage (private: never served as media, only by the download view) and

@@ -3,7 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
@@ -82,3 +84,27 @@ class OptionalEmailField(serializers.EmailField):
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 datetime with a UTC offset, or without one as a wall-clock time of the
+    token's business (its zone is the request's, see booking/api_auth.py).
+
+    A wall-clock time that a clock change skips or repeats is no single instant: it is
+    refused rather than guessed. (DRF's own check lets both through: under PEP 495 such
+    a time never equals its UTC value, so it counts as neither real nor ambiguous.)
+    """
+
+    default_error_messages = {
+        "not_one_instant": gettext_lazy(
+            "In {zone} this local time is skipped or repeated by a clock change: "
+            "send it with its UTC offset (such as +02:00)."),
+    }
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            zone = self.default_timezone()
+            local = value.replace(tzinfo=zone)
+            if local.utcoffset() != local.replace(fold=1).utcoffset():
+                self.fail("not_one_instant", zone=str(zone))
+        return super().enforce_timezone(value)

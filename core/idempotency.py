@@ -4,6 +4,12 @@ The first request with a key claims it in its own committed row, runs, and store
 its answer; a retry with the same key and body replays that answer, a retry while
 the first is still running gets 409, and the same key with another body gets 422.
 The claim is decided by the unique (business, key) constraint, never by a read.
+
+A claim is a lease of IDEMPOTENCY_LEASE_SECONDS: a request that has not answered by
+then died with its process (nothing it did committed, its service being one
+transaction), and the next retry takes the key over with one conditional UPDATE, so
+that two retries cannot both win. A request that outlives its lease stores nothing:
+the key answers for the request that took it over.
 Keys are kept for IDEMPOTENCY_KEY_TTL_HOURS, then forgotten.
 """
 
@@ -42,20 +48,38 @@ def request_fingerprint(request) -> str:
     return digest.hexdigest()
 
 
+def lease() -> timedelta:
+    return timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS)
+
+
 def _claim(business, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
-    """Insert the in-flight row (committed at once), or return the row that holds the key."""
-    cutoff = timezone.now() - key_ttl()
+    """Insert the in-flight row (committed at once), take over one whose lease has run
+    out, or return the row that holds the key."""
+    keys = IdempotencyKey.objects.for_business(business)
+    now = timezone.now()
     with transaction.atomic():
-        IdempotencyKey.objects.for_business(business).filter(
-            key=key, created_at__lt=cutoff
-        ).delete()
-    try:
-        with transaction.atomic():
-            return IdempotencyKey.objects.create(
-                business=business, key=key, fingerprint=fingerprint
-            ), True
-    except IntegrityError:
-        return IdempotencyKey.objects.for_business(business).get(key=key), False
+        keys.filter(key=key, created_at__lt=now - key_ttl()).delete()
+    while True:
+        try:
+            with transaction.atomic():
+                return keys.create(business=business, key=key, fingerprint=fingerprint,
+                                   claimed_at=now), True
+        except IntegrityError:
+            pass
+        # On PostgreSQL a second UPDATE waits for the first, then finds a fresh claim.
+        taken_over = keys.filter(key=key, state=IdempotencyKey.State.IN_FLIGHT,
+                                 claimed_at__lt=now - lease()
+                                 ).update(claimed_at=now, fingerprint=fingerprint)
+        record = keys.filter(key=key).first()
+        if record is not None:
+            return record, bool(taken_over)
+        # The holder failed and let the key go in between: claim it afresh.
+
+
+def _held(record: IdempotencyKey):
+    """The key's row while `record`'s claim still holds it (no retry took it over)."""
+    return IdempotencyKey.objects.filter(pk=record.pk, state=IdempotencyKey.State.IN_FLIGHT,
+                                         claimed_at=record.claimed_at)
 
 
 def idempotent(view_method):
@@ -82,12 +106,12 @@ def idempotent(view_method):
             response = view_method(view, request, *args, **kwargs)
         except Exception:
             # Nothing was done, so the key may be used again for a corrected request.
-            record.delete()
+            _held(record).delete()
             raise
         if response.status_code >= 500:
-            record.delete()
+            _held(record).delete()
             return response
-        IdempotencyKey.objects.filter(pk=record.pk).update(
+        _held(record).update(
             state=IdempotencyKey.State.DONE,
             response_status=response.status_code,
             response_body=response.data,

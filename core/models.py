@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from core.tenancy import TenantModel
 
@@ -16,6 +17,9 @@ class IdempotencyKey(TenantModel):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the request now answering for the key started: a claim still in flight after
+    # IDEMPOTENCY_LEASE_SECONDS belongs to a request that died, and a retry takes it over.
+    claimed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -29,7 +29,9 @@ ERRORS_OF_EVERY_OPERATION = {
     "404": "No such object in this business.",
 }
 ERRORS_OF_IDEMPOTENT_OPERATIONS = {
-    "409": "A request with this Idempotency-Key is still being processed.",
+    "409": "A request with this Idempotency-Key is still being processed: retry after "
+           "`Retry-After` seconds. One that has not answered within the lease (120 seconds "
+           "by default) is taken to have failed, and the retry runs.",
     "422": "This Idempotency-Key was already used with a different request.",
 }
 HTTP_METHODS = ("get", "put", "patch", "post", "delete")

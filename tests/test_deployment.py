@@ -4,6 +4,7 @@ No Docker engine runs on CI: the compose file is checked by reading, and each
 command it gives a container is started as a process with production settings.
 """
 
+import json
 import os
 import secrets
 import shlex
@@ -86,6 +87,22 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_api_answers_a_browser_in_json_under_production_settings(tmp_path):
+    # The browsable API's HTML pages (forms, a login link) are a development aid only.
+    script = ("from django.test import Client; "
+              "r = Client().get('/api/v1/business/', HTTP_ACCEPT='text/html,*/*;q=0.8'); "
+              "print(r['Content-Type']); print(r.content.decode())")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script], cwd=PROJECT_DIR,
+        env=production_env(tmp_path, DJANGO_ALLOWED_HOSTS="testserver"),
+        capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    content_type, body = result.stdout.split("\n", 1)
+    assert content_type == "application/json"
+    assert json.loads(body)["error"]["code"] == "not_authenticated"
 
 
 def test_the_image_build_steps_compile_translations_and_collect_static(tmp_path):

@@ -1,15 +1,20 @@
-"""`Idempotency-Key`: same key and body replays; another body is 422; in flight is 409."""
+"""`Idempotency-Key`: same key and body replays; another body is 422; in flight is 409
+until the claim's lease runs out."""
 
 import threading
 from datetime import timedelta
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from booking.models import Client
-from core.idempotency import purge_expired_keys
+from booking.services import clients as client_services
+from core.idempotency import purge_expired_keys, request_fingerprint
 from core.models import IdempotencyKey
+from tests.factories import IdempotencyKeyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +57,78 @@ def test_a_key_still_in_flight_answers_409(api_for, business):
 
     assert response.status_code == 409
     assert response["Retry-After"] == "1"
+
+
+@pytest.fixture
+def lease(settings):
+    settings.IDEMPOTENCY_LEASE_SECONDS = 60
+    return timedelta(seconds=60)
+
+
+def abandoned_claim(business, key, *, claimed_ago):
+    """The row of a first request (of BODY) whose process died before it answered."""
+    first = SimpleNamespace(method="POST", path="/api/v1/clients/", data=BODY)
+    return IdempotencyKeyFactory(
+        business=business, key=key, fingerprint=request_fingerprint(first),
+        state=IdempotencyKey.State.IN_FLIGHT, response_status=None, response_body=None,
+        claimed_at=timezone.now() - claimed_ago)
+
+
+def test_a_claim_whose_lease_has_passed_is_taken_over_by_the_retry(api_for, business, lease):
+    api = api_for(business)
+    abandoned_claim(business, "k-dead", claimed_ago=lease + timedelta(seconds=1))
+
+    retried = post(api, BODY, "k-dead")
+    replayed = post(api, BODY, "k-dead")
+
+    assert retried.status_code == 201
+    assert retried.get("Idempotent-Replayed") is None
+    assert replayed.status_code == 201
+    assert replayed["Idempotent-Replayed"] == "true"
+    assert replayed.json() == retried.json()
+    assert Client.objects.for_business(business).count() == 1
+
+
+def test_a_claim_within_its_lease_still_answers_409(api_for, business, lease):
+    abandoned_claim(business, "k-busy", claimed_ago=lease - timedelta(seconds=5))
+
+    response = post(api_for(business), BODY, "k-busy")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_key_in_flight"
+    assert not Client.objects.for_business(business).exists()
+
+
+def test_a_finished_key_still_replays_after_the_lease(api_for, business, lease):
+    api = api_for(business)
+    first = post(api, BODY, "k-done")
+    IdempotencyKey.objects.filter(key="k-done").update(
+        claimed_at=timezone.now() - 2 * lease, created_at=timezone.now() - 2 * lease)
+
+    again = post(api, BODY, "k-done")
+
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Client.objects.for_business(business).count() == 1
+
+
+def test_a_request_that_outlived_its_lease_leaves_the_key_to_the_one_that_took_it_over(
+        api_for, business):
+    taken_over_at = timezone.now() + timedelta(minutes=5)
+
+    def create_client_while_a_retry_takes_the_key_over(**kwargs):
+        IdempotencyKey.objects.filter(key="k-slow").update(claimed_at=taken_over_at)
+        return create_client(**kwargs)
+
+    create_client = client_services.create_client
+    with mock.patch.object(client_services, "create_client",
+                           create_client_while_a_retry_takes_the_key_over):
+        slow = post(api_for(business), BODY, "k-slow")
+
+    record = IdempotencyKey.objects.get(key="k-slow")
+    assert slow.status_code == 201
+    assert (record.state, record.claimed_at) == (IdempotencyKey.State.IN_FLIGHT, taken_over_at)
 
 
 def test_keys_belong_to_one_business(api_for, business, other_business):
@@ -118,6 +195,35 @@ def test_concurrent_requests_with_one_key_create_one_client(api_for, business):
         barrier.wait()
         try:
             statuses.append(post(api, BODY, "race").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Client.objects.for_business(business).count() == 1
+    assert statuses.count(201) >= 1
+    assert set(statuses) <= {201, 409}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_take_over_an_abandoned_claim_once(api_for, business, lease):
+    api_key = api_for(business).token.raw_key
+    abandoned_claim(business, "abandoned", claimed_ago=lease + timedelta(seconds=1))
+    statuses, barrier = [], threading.Barrier(8)
+
+    def send():
+        from rest_framework.test import APIClient
+
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_key}")
+        barrier.wait()
+        try:
+            statuses.append(post(api, BODY, "abandoned").status_code)
         finally:
             connection.close()
 

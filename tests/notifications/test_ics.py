@@ -154,3 +154,52 @@ def test_an_end_not_after_the_start_is_refused() -> None:
 
     with pytest.raises(ValueError, match="later than start"):
         _ics(start=start, end=start)
+
+
+def _changes(data: bytes) -> list[tuple[str, datetime, timedelta, timedelta]]:
+    """(kind, DTSTART, TZOFFSETFROM, TZOFFSETTO) of each observance that moves the clock."""
+    (timezone,) = Calendar.from_ical(data).timezones
+    return [
+        (observance.name, observance.DTSTART, observance.TZOFFSETFROM, observance.TZOFFSETTO)
+        for observance in timezone.subcomponents
+        if observance.TZOFFSETFROM != observance.TZOFFSETTO
+    ]
+
+
+H = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(("tz", "changes"), [
+    pytest.param(KYIV, [("DAYLIGHT", datetime(2026, 3, 29, 3), 2 * H, 3 * H),
+                        ("STANDARD", datetime(2026, 10, 25, 4), 3 * H, 2 * H)], id="kyiv"),
+    pytest.param(PARIS, [("DAYLIGHT", datetime(2026, 3, 29, 2), 1 * H, 2 * H),
+                         ("STANDARD", datetime(2026, 10, 25, 3), 2 * H, 1 * H)], id="paris"),
+])
+def test_each_clock_change_starts_at_the_local_time_before_it(
+    tz: ZoneInfo, changes: list[tuple[str, datetime, timedelta, timedelta]]
+) -> None:
+    # RFC 5545 3.6.5: DTSTART is the onset in the offset in force before it (TZOFFSETFROM).
+    start = datetime(2026, 6, 1, 10, tzinfo=tz)
+
+    data = _ics(start=start, end=start + timedelta(hours=1), tz=tz)
+
+    assert _changes(data) == changes
+
+
+@pytest.mark.parametrize("name", ["Europe/Kyiv", "Europe/Paris", "America/New_York",
+                                  "Australia/Sydney", "Europe/Dublin", "Asia/Tokyo"])
+def test_every_observance_starts_at_the_instant_the_zone_changes_its_offset(name: str) -> None:
+    tz = ZoneInfo(name)
+    start = datetime(2026, 12, 30, 10, tzinfo=tz)
+
+    calendar, _ = _read(_ics(start=start, end=start + timedelta(days=3), tz=tz))
+
+    (timezone,) = calendar.timezones
+    first, *changes = timezone.subcomponents
+    assert first.DTSTART.replace(tzinfo=tz).utcoffset() == first.TZOFFSETTO
+    for observance in changes:
+        onset = observance.DTSTART.replace(tzinfo=UTC) - observance.TZOFFSETFROM
+        assert (onset - timedelta(seconds=1)).astimezone(tz).utcoffset() == \
+            observance.TZOFFSETFROM
+        assert onset.astimezone(tz).utcoffset() == observance.TZOFFSETTO
+    assert len(changes) == (0 if name == "Asia/Tokyo" else 4)
