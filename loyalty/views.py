@@ -113,13 +113,14 @@ def _adjust(request, *, popup: bool):
     search = ClientSearchForm(request.GET or None)
     text = search.cleaned_data["q"] if search.is_valid() else ""
     matches = booking_selectors.clients(business=business, search=text)[:20] if text else []
+    # Where saving returns to: kept through the client search and choice, as links.
+    next_url = local_path(request, request.POST.get("next") or request.GET.get("next", ""))
     wants_choices = request.htmx and request.method == "GET" and client is None and (
         not popup or request.htmx.target == "popup-client-choices")
     if wants_choices:
         return render(request, "loyalty/_client_choices.html",
-                      {"matches": matches, "q": text, "popup": popup})
+                      {"matches": matches, "q": text, "popup": popup, "next": next_url or ""})
     form = AdjustmentForm(request.POST or None)
-    next_url = local_path(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST" and client is not None and form.is_valid():
         try:
             entry = services.adjust_points(business=business, client=client, by=request.user,
