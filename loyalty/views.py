@@ -1,9 +1,9 @@
 """Loyalty pages: Settings -> Loyalty, the Loyalty tab of services and classes, "Add
-points", and the client's Loyalty tab on the booking site."""
+points", and the client's Loyalty tab on the booking site. While Loyalty is off, "Add
+points" and the client's tab say that the program is paused."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -107,6 +107,11 @@ def adjust_popup(request):
 
 def _adjust(request, *, popup: bool):
     business = request.business
+    template = "loyalty/_adjust_popup.html" if popup else "loyalty/adjust.html"
+    if not business.loyalty_enabled:
+        # Opened from a bookmark while Loyalty is off: say so rather than offer a form
+        # whose saving would be refused.
+        return render(request, template, {"paused": True, "popup": popup})
     client = None
     if request.GET.get("client"):
         client = get_for_business_or_404(Client, business, pk=request.GET["client"])
@@ -134,7 +139,7 @@ def _adjust(request, *, popup: bool):
             target = next_url or reverse("booking:client-detail",
                                          args=[business.slug, client.pk])
             return HttpResponseClientRedirect(target) if popup else redirect(target)
-    return render(request, "loyalty/_adjust_popup.html" if popup else "loyalty/adjust.html", {
+    return render(request, template, {
         "client": client, "form": form, "search": search, "matches": matches, "q": text,
         "balance": client and selectors.balance_of(business=business, client=client),
         "next": next_url or "", "popup": popup})
@@ -173,7 +178,8 @@ def site_loyalty(request):
     Hidden while the program is off; balances are kept and come back with it."""
     business = request.business
     if not business.loyalty_enabled:
-        raise Http404(_("This business has no loyalty program."))
+        # A bookmarked tab: a page of the business's site rather than a bare 404.
+        return render(request, "loyalty/site_paused.html")
     client = request.client
     return render(request, "loyalty/site_loyalty.html", {
         "summary": selectors.summary(business=business, client=client),
