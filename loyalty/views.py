@@ -168,7 +168,8 @@ def client_history(request, client_pk):
     return render(request, template, {
         "client": client, "summary": selectors.summary(business=business, client=client),
         "entries": selectors.history(business=business, client=client)[:HISTORY_PAGE],
-        "can_adjust": request.membership.has_role(Role.MANAGER)})
+        # As on the client page: no Add points nor Undo that saving would refuse.
+        "can_adjust": request.membership.can_manage and business.loyalty_enabled})
 
 
 @site_view

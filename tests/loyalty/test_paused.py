@@ -84,3 +84,18 @@ def test_add_points_says_loyalty_is_paused_and_leads_to_the_extensions(client, b
     assert "Loyalty is paused: points cannot be added until it is turned back on." in page
     assert reverse("booking:settings-extensions", args=[business.slug]) in page
     assert 'name="points"' not in page
+
+
+def test_the_points_history_popup_offers_no_add_points_while_loyalty_is_off(client, business,
+                                                                           manager, fan):
+    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                           by=manager)
+    business = loyalty_off(business)
+    client.force_login(manager)
+
+    popup = client.get(reverse("loyalty:client-history", args=[business.slug, fan.pk]),
+                       HTTP_HX_REQUEST="true").content.decode()
+
+    assert "Welcome" in popup
+    assert "/loyalty/points/add/" not in popup
+    assert "Undo" not in popup
