@@ -1,4 +1,4 @@
-"""The gift card part of the demo, at Atelier Lumière: two offers (one also for points),
+"""The gift card part of the demo, at Atelier Lumière: three offers (one also for points),
 a card Léa bought online and has partly spent, a welcome coupon, a stamp card of
 three rewards (loaded before the points are credited, so that Claire's points have
 already unlocked a reward code), and a reward the manager gave Léa, offered in one
@@ -19,9 +19,12 @@ from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin, Re
 
 OFFERS = {
     "atelier-lumiere": [
-        # name, value, price, validity (days), points price (None: money only)
-        ("Carte cadeau 50 €", "50.00", "50.00", 365, 150),
+        # name, value, price, validity (days), points price (None: money only). A points
+        # price stays below the stamp card's reset (30), which no balance ever reaches; at
+        # 2 points a euro, the rate of its 10-point "5 € off" reward.
+        ("Carte cadeau 50 €", "50.00", "50.00", 365, None),
         ("Carte cadeau Soin & coupe", "100.00", "95.00", 365, None),
+        ("Carte cadeau 10 €", "10.00", "10.00", 365, 20),
     ],
     "studio-kvitka": [
         ("Подарунковий сертифікат", "1000.00", "1000.00", 180, None),

@@ -124,6 +124,22 @@ def reward_tiers(*, business: Business) -> QuerySet[RewardTier]:
             .annotate(codes_issued=Count("codes")).order_by("-is_active", "threshold", "pk"))
 
 
+def offers_beyond_reset(*, business: Business, offer: GiftCardOffer | None = None
+                        ) -> tuple[RewardTier | None, list[GiftCardOffer]]:
+    """The active reset tier, and the offers on sale for points (or `offer` alone) that no
+    balance can pay: the reset takes its points off as soon as a balance reaches its
+    threshold, so a price at or above it is never covered."""
+    reset = (RewardTier.objects.for_business(business)
+             .filter(is_active=True, resets_card=True).first())
+    if reset is None:
+        return None, []
+    rows = offers(business=business, for_sale=True).filter(
+        points_enabled=True, points_price__gte=reset.threshold).order_by("name", "pk")
+    if offer is not None:
+        rows = rows.filter(pk=offer.pk)
+    return reset, list(rows)
+
+
 def active_tiers(*, business: Business) -> list[RewardTier]:
     """The stamp card: its active tiers, lowest first (the last may reset the card)."""
     return list(RewardTier.objects.for_business(business).filter(is_active=True)

@@ -1,9 +1,9 @@
 """Loyalty pages: Settings -> Loyalty, the Loyalty tab of services and classes, "Add
-points", and the client's Loyalty tab on the booking site."""
+points", and the client's Loyalty tab on the booking site. While Loyalty is off, "Add
+points" and the client's tab say that the program is paused."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -107,19 +107,25 @@ def adjust_popup(request):
 
 def _adjust(request, *, popup: bool):
     business = request.business
+    template = "loyalty/_adjust_popup.html" if popup else "loyalty/adjust.html"
+    if not business.loyalty_enabled:
+        # Opened from a bookmark while Loyalty is off: say so rather than offer a form
+        # whose saving would be refused.
+        return render(request, template, {"paused": True, "popup": popup})
     client = None
     if request.GET.get("client"):
         client = get_for_business_or_404(Client, business, pk=request.GET["client"])
     search = ClientSearchForm(request.GET or None)
     text = search.cleaned_data["q"] if search.is_valid() else ""
     matches = booking_selectors.clients(business=business, search=text)[:20] if text else []
+    # Where saving returns to: kept through the client search and choice, as links.
+    next_url = local_path(request, request.POST.get("next") or request.GET.get("next", ""))
     wants_choices = request.htmx and request.method == "GET" and client is None and (
         not popup or request.htmx.target == "popup-client-choices")
     if wants_choices:
         return render(request, "loyalty/_client_choices.html",
-                      {"matches": matches, "q": text, "popup": popup})
+                      {"matches": matches, "q": text, "popup": popup, "next": next_url or ""})
     form = AdjustmentForm(request.POST or None)
-    next_url = local_path(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST" and client is not None and form.is_valid():
         try:
             entry = services.adjust_points(business=business, client=client, by=request.user,
@@ -133,7 +139,7 @@ def _adjust(request, *, popup: bool):
             target = next_url or reverse("booking:client-detail",
                                          args=[business.slug, client.pk])
             return HttpResponseClientRedirect(target) if popup else redirect(target)
-    return render(request, "loyalty/_adjust_popup.html" if popup else "loyalty/adjust.html", {
+    return render(request, template, {
         "client": client, "form": form, "search": search, "matches": matches, "q": text,
         "balance": client and selectors.balance_of(business=business, client=client),
         "next": next_url or "", "popup": popup})
@@ -162,7 +168,8 @@ def client_history(request, client_pk):
     return render(request, template, {
         "client": client, "summary": selectors.summary(business=business, client=client),
         "entries": selectors.history(business=business, client=client)[:HISTORY_PAGE],
-        "can_adjust": request.membership.has_role(Role.MANAGER)})
+        # As on the client page: no Add points nor Undo that saving would refuse.
+        "can_adjust": request.membership.can_manage and business.loyalty_enabled})
 
 
 @site_view
@@ -172,7 +179,8 @@ def site_loyalty(request):
     Hidden while the program is off; balances are kept and come back with it."""
     business = request.business
     if not business.loyalty_enabled:
-        raise Http404(_("This business has no loyalty program."))
+        # A bookmarked tab: a page of the business's site rather than a bare 404.
+        return render(request, "loyalty/site_paused.html")
     client = request.client
     return render(request, "loyalty/site_loyalty.html", {
         "summary": selectors.summary(business=business, client=client),

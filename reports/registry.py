@@ -19,7 +19,7 @@ from django import forms
 from django.db.models import CharField, F, Func, QuerySet, Value
 from django.utils.translation import gettext as _
 
-from booking.models import Business, Role
+from booking.models import Business
 from reports.exporters import BATCH_ROWS, DATETIME, TEXT, Column
 
 
@@ -71,7 +71,6 @@ class Report:
     page_fields: tuple[str, ...] = ()
     # totals(business=..., filters=...) -> dict for the page's summary, or None.
     totals: Callable[..., dict] | None = None
-    role: Role = Role.MANAGER
     available: Callable[[Business], bool] = field(default=lambda business: True)
     # default_filters(business) -> the filter a page opens with (raw form values).
     default_filters: Callable[[Business], dict] | None = None

@@ -1,10 +1,12 @@
 """Back office pages of reports: each report with its filters, pages and exports; the
 export log; the progress and download of background exports.
 
-Reports are for owners and managers. An export posts the page's filters: a small one
-is redirected to a signed download link that streams the file; a larger one becomes
-a background job whose progress bar the page polls (htmx), with a download link
-when done. Only the user who asked for a background export can fetch it.
+Every role reads and exports reports; adding points from a report stays with owners
+and managers (its buttons show only to them, and its views refuse the others). An
+export posts the page's filters: a small one is redirected to a signed download link
+that streams the file; a larger one becomes a background job whose progress bar the
+page polls (htmx), with a download link when done. Only the user who asked for a
+background export can fetch it.
 """
 
 from tempfile import TemporaryFile
@@ -26,7 +28,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from booking.access import backoffice_view
-from booking.models import Role
 from core.tenancy import get_for_business_or_404
 from reports import charts, exporting, selectors, services
 from reports.definitions import REPORTS, available_reports, get_report
@@ -49,7 +50,7 @@ def _report(request, report_name: str) -> Report:
     return get_report(report_name, request.business)
 
 
-@backoffice_view(role=Role.MANAGER)
+@backoffice_view
 def index(request):
     return render(request, "reports/index.html", {
         "reports": [(report, _url(request, report.name))
@@ -84,7 +85,7 @@ def _render_report(request, report: Report, form, *, export_form=None, status: i
     }, status=status)
 
 
-@backoffice_view(role=Role.MANAGER)
+@backoffice_view
 def report_page(request, report_name):
     report = _report(request, report_name)
     data = request.GET
@@ -97,7 +98,7 @@ def report_page(request, report_name):
 
 
 @require_POST
-@backoffice_view(role=Role.MANAGER)
+@backoffice_view
 def report_export(request, report_name):
     business = request.business
     report = _report(request, report_name)
@@ -132,7 +133,7 @@ def _streamed(chunks, on_done):
         on_done()
 
 
-@backoffice_view(role=Role.MANAGER)
+@backoffice_view
 def report_stream(request, report_name):
     """The file of a small export, from the signed link that the export button gave."""
     business = request.business
@@ -178,7 +179,7 @@ def _own_job(request, export_job_pk: int) -> ExportJob:
                                    requested_by=request.user)
 
 
-@backoffice_view(role=Role.MANAGER)
+@backoffice_view
 def export_job(request, export_job_pk):
     """A job's progress bar (polled by htmx while it runs), then its download link."""
     job = _own_job(request, export_job_pk)
@@ -186,7 +187,7 @@ def export_job(request, export_job_pk):
     return render(request, template, {"job": job, "report": REPORTS.get(job.report)})
 
 
-@backoffice_view(role=Role.MANAGER)
+@backoffice_view
 def export_download(request, export_job_pk):
     job = _own_job(request, export_job_pk)
     if job.state != ExportState.DONE or job.expires_at <= timezone.now():
@@ -204,7 +205,7 @@ def _age_labels() -> list[str]:
             _("12 months and more")]
 
 
-@backoffice_view(role=Role.MANAGER)
+@backoffice_view
 def dashboard(request):
     """Loyalty at a glance: the points clients hold (a liability) by age, the gift card
     balances still owed by age, and per week what was earned, spent and expired, and how
@@ -249,7 +250,7 @@ def dashboard(request):
     })
 
 
-@backoffice_view(role=Role.MANAGER)
+@backoffice_view
 def export_log(request):
     business = request.business
     page = selectors.keyset_page(selectors.export_log(business=business),

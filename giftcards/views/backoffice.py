@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from booking import selectors as booking_selectors
@@ -47,18 +48,40 @@ def _add_errors(form, refusal: ValidationError) -> None:
         form.add_error(None, refusal)
 
 
-def _saved(request, form, write, *, success: str, to: str):
-    """Run `write(**cleaned_data)` for a valid POST: a redirect, or None to show the form
-    again with the refusal next to its fields."""
+def _saved(request, form, write, *, success: str, to: str, then=None):
+    """Run `write(**cleaned_data)` for a valid POST, then `then(saved row)` if given: a
+    redirect, or None to show the form again with the refusal next to its fields."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        write(**form.cleaned_data)
+        saved = write(**form.cleaned_data)
     except ValidationError as refusal:
         _add_errors(form, refusal)
         return None
     messages.success(request, success)
+    if then is not None:
+        then(saved)
     return redirect(to)
+
+
+def _warn_unpayable(request, offer: GiftCardOffer | None = None) -> None:
+    """Warn, without refusing, of offers whose points price the stamp card's reset never
+    lets a balance reach: the manager may be about to change the other side, and clients
+    who already hold more points can still buy."""
+    reset, offers = selectors.offers_beyond_reset(business=request.business, offer=offer)
+    for unpayable in offers:
+        messages.warning(request, ngettext(
+            "Clients cannot buy %(offer)s with points: %(reward)s starts the card over at "
+            "%(count)s point, so no balance reaches its price.",
+            "Clients cannot buy %(offer)s with points: %(reward)s starts the card over at "
+            "%(count)s points, so no balance reaches its price.",
+            reset.threshold) % {"offer": unpayable.name, "reward": reset.name,
+                                "count": reset.threshold})
+
+
+def _warn_if_reset(request, tier: RewardTier) -> None:
+    if tier.resets_card and tier.is_active:
+        _warn_unpayable(request)
 
 
 def _page(request, rows):
@@ -173,7 +196,7 @@ def offer_create(request):
     form = OfferForm(request.POST or None)
     saved = _saved(request, form, lambda **values: services.create_offer(
         business=request.business, **values), success=_("Gift card offer saved."),
-        to=_url(request, "offer-list"))
+        to=_url(request, "offer-list"), then=lambda offer: _warn_unpayable(request, offer))
     return saved or _offer_form_page(request, form, title=_("New gift card offer"))
 
 
@@ -184,7 +207,7 @@ def offer_edit(request, gift_card_offer_pk):
         name: getattr(offer, name) for name in OfferForm.base_fields})
     saved = _saved(request, form, lambda **values: services.update_offer(
         business=request.business, offer=offer, **values), success=_("Gift card offer saved."),
-        to=_url(request, "offer-list"))
+        to=_url(request, "offer-list"), then=lambda offer: _warn_unpayable(request, offer))
     return saved or _offer_form_page(request, form, title=offer.name, offer=offer)
 
 
@@ -196,7 +219,7 @@ def offer_points(request, gift_card_offer_pk):
         "points_enabled": offer.points_enabled, "points_price": offer.points_price})
     saved = _saved(request, form, lambda **values: services.update_offer(
         business=request.business, offer=offer, **values), success=_("Gift card offer saved."),
-        to=_url(request, "offer-list"))
+        to=_url(request, "offer-list"), then=lambda offer: _warn_unpayable(request, offer))
     return saved or _offer_form_page(request, form, title=offer.name, offer=offer)
 
 
@@ -274,7 +297,8 @@ def tier_create(request):
     form = RewardTierForm(request.POST or None, business=request.business)
     saved = _saved(request, form, lambda **_values: services.create_tier(
         business=request.business, **form.values()),
-        success=_("Reward saved."), to=_url(request, "tier-list"))
+        success=_("Reward saved."), to=_url(request, "tier-list"),
+        then=lambda tier: _warn_if_reset(request, tier))
     return saved or _tier_form_page(request, form, title=_("New reward"))
 
 
@@ -285,7 +309,8 @@ def tier_edit(request, reward_tier_pk):
         name: getattr(tier, name) for name in services.TIER_FIELDS})
     saved = _saved(request, form, lambda **_values: services.update_tier(
         business=request.business, tier=tier, **form.values()),
-        success=_("Reward saved."), to=_url(request, "tier-list"))
+        success=_("Reward saved."), to=_url(request, "tier-list"),
+        then=lambda tier: _warn_if_reset(request, tier))
     return saved or _tier_form_page(request, form, title=tier.name)
 
 

@@ -32,9 +32,10 @@ def _points(business, client) -> int | None:
 
 def _mark_points(offer: GiftCardOffer, balance: int | None) -> GiftCardOffer:
     """"Select by points" shows when the offer sells for points, and is active only when
-    the client's balance covers its price."""
+    the client's balance covers its price; otherwise the page says how many are missing."""
     offer.for_points = balance is not None and offer.points_enabled
     offer.points_covered = offer.for_points and balance >= offer.points_price
+    offer.points_missing = offer.points_price - balance if offer.for_points else 0
     return offer
 
 

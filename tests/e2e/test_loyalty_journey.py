@@ -1,7 +1,7 @@
 """Browser journey of loyalty (issue 7), at phone width: a manager finds a client with the
 search popup of "Add points" and gives points with a reason, then adds more from the
-client page, where the popup opens on that client; the client sees them on the booking
-site's Loyalty tab."""
+client page, where the popup opens on that client, and from the points report, to which
+it returns; the client sees them on the booking site's Loyalty tab."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -59,11 +59,25 @@ def test_a_manager_gives_points_and_the_client_sees_them(page: Page, business):
     expect(page.locator(".balance")).to_contain_text("20 points")
     assert page.url == client_page
 
+    # When they open "Add points" from the points report and choose the client there
+    report = f"/manage/{business.slug}/reports/points/"
+    page.goto(report)
+    page.locator("main").get_by_role("link", name="Add points").click()
+    popup.get_by_label("Find a client").fill("Roux")
+    popup.get_by_role("link", name="Zoé Roux").click()
+    popup.get_by_label("Points").fill("2")
+    popup.get_by_label("Description").fill("Referral")
+    popup.get_by_role("button", name="Save").click()
+
+    # Then they are back on the report, which lists the new entry
+    expect(page.locator("main")).to_contain_text("Referral")
+    assert page.url.endswith(report)
+
     # When the client signs in on the booking site and opens Loyalty
     page.context.clear_cookies()
     sign_in(page, "zoe@example.com", f"/{business.slug}/login/")
     page.get_by_role("link", name="Loyalty").click()
 
     # Then they see their points and why they got them
-    expect(page.locator(".balance")).to_have_text("You have 20 points.")
+    expect(page.locator(".balance")).to_have_text("You have 22 points.")
     expect(page.locator("main")).to_contain_text("Welcome to the club")

@@ -51,3 +51,13 @@ def test_the_demo_stamp_card_has_already_unlocked_claires_reward():
     assert unlocked.exists()
     assert OutboundMessage.objects.for_business(atelier).filter(
         kind="reward_unlocked", client__email="claire@example.com").exists()
+
+
+def test_every_demo_offer_for_points_can_be_paid_under_the_stamp_card():
+    businesses = data.load()
+
+    for business in businesses.values():
+        reset, unpayable = selectors.offers_beyond_reset(business=business)
+        assert unpayable == [], f"{business.slug}: {reset} starts over below {unpayable}"
+    assert GiftCardOffer.objects.for_business(businesses["atelier-lumiere"]).filter(
+        points_enabled=True, is_active=True).exists()

@@ -1,9 +1,12 @@
 """The booking site's gift cards: buy one with money or, when the balance covers it, with
 points; find it under "Your gift cards" with a copy button."""
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from booking.models import Extension
@@ -60,6 +63,13 @@ def test_the_gift_cards_page_lists_what_is_on_sale(client, business, spa_day):
     assert "Retired" not in page
 
 
+def points_button(page: str) -> str:
+    """The opening tag of the "Select by points" control."""
+    found = re.search(r"<(?:a|button)[^>]*>\s*Select by points", page)
+    assert found, "no Select by points control on the page"
+    return found.group(0)
+
+
 def test_select_by_points_is_active_only_when_the_balance_covers_the_price(
         client, loyal, camille, spa_day):
     give_points(loyal, camille, 49)
@@ -67,9 +77,35 @@ def test_select_by_points_is_active_only_when_the_balance_covers_the_price(
     give_points(loyal, camille, 1)
     covered = client.get(url(loyal, "site-gift-cards")).content.decode()
 
-    assert 'aria-disabled="true">Select by points (50 points)' in short
-    assert 'aria-disabled="true"' not in covered
-    assert "Select by points (50 points)" in covered
+    # Short of 1 point: a disabled button, and the reason next to it
+    assert re.search(r"<button[^>]* disabled[ >]", points_button(short))
+    assert f'aria-describedby="points-reason-{spa_day.pk}"' in points_button(short)
+    assert re.search(f'id="points-reason-{spa_day.pk}"[^>]*>You need 1 more point.<', short)
+    # Covered: a link to buy it, with no reason
+    assert points_button(covered).startswith("<a ")
+    assert "disabled" not in points_button(covered)
+    assert "more point" not in covered
+
+
+def test_the_buy_page_disables_select_by_points_and_says_how_many_points_are_missing(
+        client, loyal, camille, spa_day):
+    give_points(loyal, camille, 10)
+
+    page = client.get(url(loyal, "site-buy", spa_day.pk)).content.decode()
+
+    assert re.search(r"<button[^>]* disabled[ >]", points_button(page))
+    assert 'aria-describedby="points-reason"' in points_button(page)
+    assert re.search(r'id="points-reason"[^>]*>You need 40 more points.<', page)
+
+
+def test_disabled_buttons_look_disabled_on_every_page():
+    stylesheet = Path(finders.find("css/app.css")).read_text()
+
+    rule = re.search(r"button:disabled[^{]*\{([^}]*)\}", stylesheet)
+
+    assert rule, "app.css styles disabled buttons"
+    assert "cursor: not-allowed" in rule.group(1)
+    assert "color: var(--muted)" in rule.group(1)
 
 
 def test_buying_with_points_deducts_them_and_issues_the_card_together(

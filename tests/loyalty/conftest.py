@@ -12,6 +12,7 @@ from booking.services import tenants as tenant_services
 from loyalty import services
 from tests.factories import AppointmentFactory, ClientFactory, ServiceFactory, UserFactory
 from tests.fixtures.site import sign_in_on_site
+from tests.test_translations import compiled_catalogs, fresh_translations  # noqa: F401
 
 
 def loyalty_on(business):

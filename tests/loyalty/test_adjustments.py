@@ -4,7 +4,7 @@ the client's history, undo, and who may do it."""
 
 import html
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -332,3 +332,55 @@ def test_staff_cannot_open_the_add_points_popup(client, business, staff):
     home = client.get(reverse("booking:backoffice-home", args=[business.slug])).content.decode()
     assert client.get(popup_url(business), HTTP_HX_REQUEST="true").status_code == 403
     assert "add-points-popup" not in home
+
+
+# --- "Add points" without a client, opened from a page it returns to -----------------------
+
+def choice_link(page: str, attribute: str, client) -> str:
+    """The `href` or `hx-get` of the search result that chooses `client`."""
+    found = re.search(attribute + r'="([^"]*\?client=' + str(client.pk) + r'[^"]*)"', page)
+    assert found, f"no {attribute} choosing the client on the page"
+    return html.unescape(found.group(1))
+
+
+def test_choosing_the_client_on_the_add_points_page_keeps_where_to_go_back(
+        client, business, manager, camille):
+    # Given "Add points" opened from the points report, without a client (no JavaScript)
+    client.force_login(manager)
+    report = f"{report_url(business, 'points')}?kind=adjust"
+    opened = client.get(f"{adjust_url(business)}?{urlencode({'next': report})}")
+    assert hidden_next(opened.content.decode()) == report
+
+    # When the manager searches, as the search form sends it, and chooses Camille
+    found = client.get(f"{adjust_url(business)}?{urlencode({'q': 'Martin', 'next': report})}")
+    form_url = choice_link(found.content.decode(), "href", camille)
+    form = client.get(form_url).content.decode()
+    saved = save_from(client, form_url, form, points="3", description="Referral")
+
+    # Then saving brings them back to the report
+    assert hidden_next(form) == report
+    assert (saved.status_code, saved.url) == (302, report)
+    assert selectors.balance_of(business=business, client=camille) == 3
+
+
+def test_choosing_the_client_in_the_popup_keeps_where_to_go_back(client, business, manager,
+                                                                 camille):
+    # Given the popup opened from the report's "Add points" button
+    client.force_login(manager)
+    report = report_url(business, "points")
+    opened = client.get(popup_url(business, next=report), HTTP_HX_REQUEST="true",
+                        HTTP_HX_TARGET="add-points-body").content.decode()
+
+    # When the manager types a name (htmx sends the search form) and chooses Camille
+    assert 'hx-include="closest form"' in opened
+    assert hidden_next(opened) == report
+    found = client.get(popup_url(business, q="Martin", next=report), HTTP_HX_REQUEST="true",
+                       HTTP_HX_TARGET="popup-client-choices").content.decode()
+    chosen = client.get(choice_link(found, "hx-get", camille), HTTP_HX_REQUEST="true",
+                        HTTP_HX_TARGET="add-points-body").content.decode()
+
+    # Then the form remembers the report, and "Choose another client" does too
+    assert hidden_next(chosen) == report
+    again = re.search(r'hx-get="([^"]*)"[^>]*>Choose another client', chosen)
+    assert again
+    assert parse_qs(urlsplit(html.unescape(again.group(1))).query)["next"] == [report]

@@ -203,10 +203,17 @@ def test_the_profile_shows_no_points_while_loyalty_is_off(client, business, fan,
     assert "You have 5 points." not in page
 
 
-def test_balances_are_hidden_from_clients_while_loyalty_is_off(client, business, fan):
+def test_balances_are_hidden_from_clients_while_loyalty_is_off(client, business, fan, manager):
+    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                           by=manager)
     signed_in_client(client, business, fan)
     tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
-    assert client.get(reverse("loyalty:site-loyalty", args=[business.slug])).status_code == 404
+
+    page = client.get(reverse("loyalty:site-loyalty", args=[business.slug])).content.decode()
+
+    assert "is paused" in page
+    assert "You have 5 points." not in page
+    assert "Welcome" not in page
 
 
 def test_a_balance_kept_while_loyalty_is_off_shows_again_when_it_is_back_on(client, business,
@@ -238,7 +245,7 @@ def test_points_cannot_be_added_nor_undone_while_loyalty_is_off(client, business
     undone = client.post(url(business, "undo-adjustment", entry.pk), follow=True)
     client_page = client.get(reverse("booking:client-detail", args=[business.slug, fan.pk]))
 
-    assert "Loyalty is off: turn it on in Settings to change points." in added.content.decode()
+    assert "Loyalty is paused: points cannot be added" in added.content.decode()
     assert "Loyalty is off" in undone.content.decode()
     assert "Add points" not in client_page.content.decode()
     assert PointsEntry.objects.filter(client=fan).count() == 1

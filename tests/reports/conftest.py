@@ -13,7 +13,7 @@ from tests.test_translations import compiled_catalogs, fresh_translations  # noq
 
 @pytest.fixture
 def manager_browser(client, business, member_of):
-    """The test client signed in as a manager of `business` (reports are for managers)."""
+    """The test client signed in as a manager of `business`."""
     user = member_of(business, Role.MANAGER).user
     client.force_login(user)
     client.user = user

@@ -150,14 +150,6 @@ def test_a_tampered_download_link_is_not_found(manager_browser, business, client
     assert response.status_code == 404
 
 
-def test_staff_cannot_open_or_export_reports(client, business, staff, clients):
-    client.force_login(staff)
-
-    assert client.get(report_url(business, "clients")).status_code == 403
-    assert client.post(report_url(business, "clients", "-export"),
-                       {"format": "csv"}).status_code == 403
-
-
 def test_above_the_threshold_an_export_becomes_a_background_job(manager_browser, business,
                                                                 clients, settings):
     settings.REPORTS_STREAM_MAX_ROWS = 2
