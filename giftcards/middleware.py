@@ -1,6 +1,7 @@
 """Makes the client's address known to code checks that booking calls without the request."""
 
-from giftcards.guessing import client_address
+from core.ratelimit import client_address
+from giftcards.guessing import request_address
 
 
 class ClientAddressMiddleware:
@@ -8,8 +9,8 @@ class ClientAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = client_address.set(request.META.get("REMOTE_ADDR") or "unknown")
+        token = request_address.set(client_address(request))
         try:
             return self.get_response(request)
         finally:
-            client_address.reset(token)
+            request_address.reset(token)

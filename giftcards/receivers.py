@@ -24,19 +24,16 @@ def resolve_booking_code(*, business, client, service, price, code) -> AppliedCo
     codes typed by a client are counted against guessing (guessing.py)."""
     if not business.coupons_gift_cards_enabled:
         return None
-    address = guessing.client_address.get()
-    guessing.refuse_if_locked(business, address)
-    try:
-        found = services.booking_code(business, client=client, service=service, price=price,
-                                      code=code)
-    except ValidationError:
-        if address is not None:
-            guessing.record_failure(business, address)
-        raise
+    address = guessing.request_address.get()
+    if address is not None and not guessing.start_try(business, address):
+        raise guessing.locked_error()
+    # A refused or unknown code keeps its try counted; a right one gives it back.
+    found = services.booking_code(business, client=client, service=service, price=price,
+                                  code=code)
     if found is None:
-        if address is not None:
-            guessing.record_failure(business, address)
         return None
+    if address is not None:
+        guessing.forget_try(business, address)
 
     def record(*, appointment) -> None:
         services.record_booking_code(business, found, appointment=appointment)

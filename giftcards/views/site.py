@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from booking.access import client_required, site_view
+from core import ratelimit
 from giftcards import guessing, selectors, services
 from giftcards.forms import BalanceCheckForm, RecipientForm
 from giftcards.models import GiftCardOffer
@@ -67,16 +68,17 @@ def balance_check(request):
     form = BalanceCheckForm(request.POST or None)
     card, status = None, 200
     if request.method == "POST" and form.is_valid():
-        address = request.META.get("REMOTE_ADDR") or "unknown"
-        if guessing.is_locked(business, address):
+        address = ratelimit.client_address(request)
+        if not guessing.start_try(business, address):
             form.add_error("code", guessing.locked_error().messages[0])
             status = TOO_MANY
         else:
             card = selectors.card_for_code(business=business, code=form.cleaned_data["code"])
             if card is None:
-                guessing.record_failure(business, address)
                 form.add_error("code", _("We could not find a gift card with this code. "
                                          "Check it and try again."))
+            else:
+                guessing.forget_try(business, address)
     return render(request, "giftcards/site/balance.html", {
         "form": form, "card": card, "state": card and selectors.card_state(card)},
         status=status)

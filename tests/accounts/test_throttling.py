@@ -1,6 +1,8 @@
 """Sign-in throttling: per account and per address, on the back office and the booking site."""
 
 import pytest
+import redis
+from django.conf import settings
 from django.urls import reverse
 
 from booking.models import Extension
@@ -87,3 +89,66 @@ def test_the_booking_site_login_shares_the_account_lockout(client, business, tig
 
     assert LOCKED in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.redis
+def test_a_counter_that_expires_while_a_failure_is_counted_still_expires(client, monkeypatch):
+    # The window of the account's count ends between a check that the counter exists and
+    # its increment: an INCR then would start a counter that never expires.
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    user = UserFactory()
+    back_office_sign_in(client, user.email, "wrong-password")
+    real_exists = redis.Redis.exists
+
+    def exists_then_expire(self, *names):
+        found = real_exists(self, *names)
+        server.delete(*names)
+        return found
+
+    monkeypatch.setattr(redis.Redis, "exists", exists_then_expire)
+
+    back_office_sign_in(client, user.email, "wrong-password")
+
+    counters = [key for key in server.scan_iter("*login-failures*")]
+    assert counters
+    assert all(server.ttl(key) > 0 for key in counters), {
+        key: server.ttl(key) for key in counters}
+
+
+def test_without_trusted_proxies_a_forwarded_for_header_does_not_escape_the_lockout(
+        client, tight_limits):
+    tight_limits.TRUSTED_PROXY_COUNT = 0
+    victims = [UserFactory() for _ in range(5)]
+    for n, victim in enumerate(victims):
+        client.post(reverse("accounts:login"),
+                    {"username": victim.email, "password": "wrong-password"},
+                    REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
+    bystander = UserFactory()
+
+    response = client.post(reverse("accounts:login"),
+                           {"username": bystander.email, "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="10.9.9.99")
+
+    assert LOCKED in response.content.decode()
+
+
+def test_behind_one_proxy_each_client_has_its_own_count_and_spoofing_does_not_escape_it(
+        client, tight_limits):
+    tight_limits.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    victims = [UserFactory() for _ in range(5)]
+    for n, victim in enumerate(victims):
+        client.post(reverse("accounts:login"),
+                    {"username": victim.email, "password": "wrong-password"},
+                    REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7")
+    bystander = UserFactory()
+
+    spoofing_guesser = client.post(
+        reverse("accounts:login"), {"username": bystander.email, "password": PASSWORD},
+        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")
+    another_client = client.post(
+        reverse("accounts:login"), {"username": bystander.email, "password": PASSWORD},
+        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.4")
+
+    assert LOCKED in spoofing_guesser.content.decode()
+    assert another_client.status_code == 302

@@ -113,14 +113,15 @@ def test_the_booking_site_code_field_is_held_back_after_ten_wrong_codes(client, 
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_wrong_codes_are_all_counted_and_the_window_expires(business):
+def test_simultaneous_tries_take_exactly_the_limit_and_the_window_expires(business):
     address = "203.0.113.9"
     barrier = threading.Barrier(40)
+    let_in = []
 
     def guess():
         barrier.wait()
         try:
-            guessing.record_failure(business, address)
+            let_in.append(guessing.start_try(business, address))
         finally:
             connection.close()
 
@@ -132,7 +133,79 @@ def test_concurrent_wrong_codes_are_all_counted_and_the_window_expires(business)
 
     server = redis.Redis.from_url(settings.REDIS_URL)
     per_address, per_business = guessing._keys(business.pk, address)
-    assert int(server.get(per_address)) == 40
-    assert int(server.get(per_business)) == 40
+    assert let_in.count(True) == guessing.FAILURES_PER_ADDRESS
+    assert int(server.get(per_address)) == int(server.get(per_business)) == 10
     assert 0 < server.ttl(per_address) <= guessing.WINDOW_SECONDS
-    assert guessing.is_locked(business, address)
+    assert 0 < server.ttl(per_business) <= guessing.WINDOW_SECONDS
+
+
+def test_a_right_code_gives_its_try_back(client, business):
+    card = issue(business)
+    for n in range(9):
+        check(client, business, f"WRONG-CODE-{n:04d}")
+
+    rights = [check(client, business, card.code) for _ in range(3)]
+    last_wrong = check(client, business, "WRONG-CODE-9999")
+    locked = check(client, business, card.code)
+
+    assert all("€100.00" in right.content.decode() for right in rights)
+    assert NOT_FOUND in last_wrong.content.decode()
+    assert locked.status_code == 429
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_wrong_codes_from_one_address_look_up_no_more_than_the_limit(
+        business, monkeypatch):
+    from django.test import Client
+
+    from giftcards import selectors
+
+    lookups = []
+    real_lookup = selectors.card_for_code
+    one_too_many = threading.Condition()
+
+    def counted_lookup(**kwargs):
+        # Each lookup waits (a second at most) for one more than the limit to be under way,
+        # so that no request finishes, and is counted, before the others have been let in.
+        with one_too_many:
+            lookups.append(kwargs["code"])
+            one_too_many.notify_all()
+            one_too_many.wait_for(lambda: len(lookups) > guessing.FAILURES_PER_ADDRESS,
+                                  timeout=1)
+        return real_lookup(**kwargs)
+
+    monkeypatch.setattr(selectors, "card_for_code", counted_lookup)
+    barrier = threading.Barrier(30)
+    statuses = []
+
+    def guess(n):
+        barrier.wait()
+        try:
+            statuses.append(check(Client(), business, f"WRONG-CODE-{n:04d}").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(lookups) == guessing.FAILURES_PER_ADDRESS
+    assert statuses.count(429) == 30 - guessing.FAILURES_PER_ADDRESS
+
+
+def test_behind_a_proxy_clients_are_counted_apart(client, business, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    card = issue(business)
+    for n in range(10):
+        client.post(reverse("giftcards:site-balance", args=[business.slug]),
+                    {"code": f"WRONG-CODE-{n:04d}"}, REMOTE_ADDR="10.0.0.2",
+                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    response = client.post(reverse("giftcards:site-balance", args=[business.slug]),
+                           {"code": card.code}, REMOTE_ADDR="10.0.0.2",
+                           HTTP_X_FORWARDED_FOR="198.51.100.2")
+
+    assert "€100.00" in response.content.decode()

@@ -4,6 +4,8 @@ Whatever it sends: no 5xx, every response matches the schema, and nothing of
 another business ever appears in a response.
 """
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -67,3 +69,17 @@ def test_every_operation_survives_what_schemathesis_sends(operation, tenants):
                                excluded_checks=[positive_data_acceptance])
 
     call()
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
+def test_every_operation_answers_a_null_character_with_a_json_400(operation, tenants, client):
+    # Path parameters do not matter: the request is refused before it is routed.
+    path = re.sub(r"\{[^}]+\}", "1", operation.path)
+    headers = {"HTTP_AUTHORIZATION": f"Token {tenants}"}
+    in_query = client.generic(operation.method.upper(), f"{path}?q=a%00b", **headers)
+    in_body = client.generic(operation.method.upper(), path, '{"name": "a\\u0000b"}',
+                             content_type="application/json", **headers)
+
+    for response in (in_query, in_body):
+        assert response.status_code == 400, operation.label
+        assert response.json()["error"]["code"] == "invalid"

@@ -201,3 +201,16 @@ def test_every_booking_site_form_refuses_hostile_input_cleanly(client, tenants):
                                          lambda: snapshot(business))
         forms += found
     assert forms >= 2
+
+
+def test_every_page_answers_a_null_character_in_its_query_with_a_clear_400(client, tenants,
+                                                                           member_of):
+    business, _other_business, ids, _foreign_ids = tenants
+    client.force_login(member_of(business, Role.OWNER).user)
+    for route in backoffice_routes() + site_routes():
+        url = fill(route, {"slug": business.slug, **ids})
+
+        response = client.get(url, {"q": "a\x00b", "email": "a\x00b"})
+
+        assert response.status_code == 400, url
+        assert 'class="form-errors"' in response.content.decode(), url
