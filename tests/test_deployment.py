@@ -33,6 +33,7 @@ def production_env(tmp_path, **extra) -> dict[str, str]:
         **inherited,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "SITE_URL": "https://book.example.com",
         "VAR_DIR": str(tmp_path),
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         **extra,
@@ -64,6 +65,7 @@ def test_compose_settings_come_from_the_environment():
     env = COMPOSE["services"]["web"]["environment"]
 
     assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+    assert env["SITE_URL"].startswith("${SITE_URL:?")
     assert env["DATABASE_URL"].startswith("postgres://")
     assert env["CELERY_BROKER_URL"].startswith("redis://")
 
@@ -88,15 +90,51 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_site_url_that_emails_link_to(tmp_path):
+    env = production_env(tmp_path)
+    env.pop("SITE_URL")
+
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_a_site_url_without_its_scheme_is_refused(tmp_path):
+    env = production_env(tmp_path, SITE_URL="book.example.com")
+
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    assert result.returncode != 0
+    assert "SITE_URL must start with http:// or https://" in result.stderr
+
+
+def image_build_steps() -> list[list[str]]:
+    """The commands of the Dockerfile's RUN instructions, one list of words per command."""
+    text = (PROJECT_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    runs = [line.removeprefix("RUN ") for line in text.splitlines() if line.startswith("RUN ")]
+    return [shlex.split(step) for run in runs for step in run.split("&&")]
+
+
 def test_the_image_build_steps_compile_translations_and_collect_static(tmp_path):
-    collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=PROJECT_DIR,
-        env=production_env(tmp_path), capture_output=True, text=True, timeout=300)
+    [collect_step] = [step for step in image_build_steps() if "collectstatic" in step]
+    count = next(index for index, word in enumerate(collect_step) if "=" not in word)
+    assignments, command = collect_step[:count], collect_step[count:]
+    env = production_env(tmp_path)
+    for name in ["DJANGO_SECRET_KEY", "SITE_URL"]:  # the build has only what the step gives
+        env.pop(name)
+    env.update(assignment.split("=", 1) for assignment in assignments)
+
+    assert command[0] == "python"
+    collect = subprocess.run([sys.executable, *command[1:]], cwd=PROJECT_DIR, env=env,
+                             capture_output=True, text=True, timeout=300)
 
     assert collect.returncode == 0, collect.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
     assert list((tmp_path / "static" / "css").glob("app.*.css"))
-    assert "scripts/compile_messages.py" in (PROJECT_DIR / "Dockerfile").read_text()
+    assert ["python", "scripts/compile_messages.py"] in image_build_steps()
 
 
 @pytest.mark.django_db(transaction=True)
