@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine with only Python 3.11:
 #   make run    installs, migrates, loads the demo, starts web + worker + beat
+#               (on http://127.0.0.1:8000; another port: make run WEB_PORT=18000)
 #   make test   installs and runs the whole suite
 PYTHON ?= python3.11
 VENV := .venv

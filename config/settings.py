@@ -42,7 +42,8 @@ if not SITE_URL:
         raise ImproperlyConfigured(
             "SITE_URL must be set when DJANGO_DEBUG is off: the public address of the site, "
             "such as https://book.example.com, which email links point to.")
-    SITE_URL = "http://127.0.0.1:8000"
+    # `make run`'s address (Procfile.dev): not PORT, which honcho sets to 5000, 5100... per process.
+    SITE_URL = f"http://127.0.0.1:{os.environ.get('WEB_PORT', '8000')}"
 elif not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
 
