@@ -6,6 +6,8 @@ port named by WEB_PORT (8000 unless set) instead of 8000, which a developer may 
 
 import os
 import re
+import shlex
+import smtplib
 import subprocess
 import sys
 import urllib.error
@@ -13,8 +15,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from honcho.environ import expand_processes, parse_procfile
 
+from scripts.mailcatcher import readable
 from tests.fixtures.mail import free_port
 from tests.fixtures.worker import SESSION_QUEUE, database_url_of_test_db, wait_until
 
@@ -90,3 +94,82 @@ def test_make_run_serves_every_address_the_demo_loader_prints(tmp_path):
             honcho.wait(timeout=30)
 
     assert statuses == dict.fromkeys(printed, 200), log_path.read_text(errors="replace")
+
+
+def test_the_worker_of_make_run_starts_without_warning_about_the_broker(tmp_path):
+    env = make_run_env(tmp_path)
+    for name in ["CELERY_BROKER_URL", "REDIS_URL"]:  # the laptop's own broker, in tmp_path
+        env.pop(name, None)
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(shlex.split(PROCFILE_DEV["worker"]), cwd=PROJECT_DIR, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until(lambda: b" ready." in log_path.read_bytes(), timeout=90,
+                       message="the worker did not start")
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+    output = log_path.read_text(errors="replace")
+    assert "filesystem://" in output
+    assert "No hostname was supplied" not in output
+
+
+def a_ukrainian_email() -> bytes:
+    message = EmailMultiAlternatives(
+        subject="Запис підтверджено: стрижка, 5 грудня", body="Дякуємо, Олено! До зустрічі.",
+        from_email="Studio Kvitka <no-reply@localhost>", to=["olena@example.com"])
+    message.attach_alternative("<p>Дякуємо, Олено!</p>", "text/html")
+    message.attach("appointment.ics", "BEGIN:VCALENDAR\nEND:VCALENDAR\n", "text/calendar")
+    return message.message().as_bytes()
+
+
+def test_the_mail_catcher_prints_the_subject_and_text_body_decoded():
+    raw = a_ukrainian_email()
+    assert b"=?utf-8?" in raw  # what aiosmtpd's Debugging handler printed as it was
+
+    printed = readable(raw)
+
+    assert "Subject: Запис підтверджено: стрижка, 5 грудня" in printed
+    assert "From: Studio Kvitka <no-reply@localhost>" in printed
+    assert "Дякуємо, Олено! До зустрічі." in printed
+    assert "<p>" not in printed
+    assert "Attachments: appointment.ics" in printed
+    assert "=?utf-8?" not in printed
+
+
+def test_the_mail_process_of_make_run_prints_french_subjects_readably(tmp_path):
+    port = free_port()
+    command = shlex.split(PROCFILE_DEV["mail"].replace("127.0.0.1:1025", f"127.0.0.1:{port}"))
+    log_path = tmp_path / "mail.log"
+    with log_path.open("wb") as log:
+        catcher = subprocess.Popen(command, cwd=PROJECT_DIR, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        try:
+            wait_until(lambda: connects(port), timeout=60, message="no mail catcher")
+            with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+                smtp.sendmail("no-reply@localhost", ["claire@example.com"],
+                              french_email())
+            wait_until(lambda: b"end of email" in log_path.read_bytes(), timeout=30,
+                       message="the mail catcher printed nothing")
+        finally:
+            catcher.terminate()
+            catcher.wait(timeout=30)
+
+    assert "Subject: C'est noté, Claire : soin éclat" in log_path.read_text()
+
+
+def french_email() -> bytes:
+    return EmailMultiAlternatives(
+        subject="C'est noté, Claire : soin éclat", body="À très vite !",
+        from_email="Atelier Lumière <no-reply@localhost>",
+        to=["claire@example.com"]).message().as_bytes()
+
+
+def connects(port: int) -> bool:
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=2):
+            return True
+    except OSError:
+        return False
