@@ -5,10 +5,12 @@ command it gives a container is started as a process with production settings.
 """
 
 import os
+import re
 import secrets
 import shlex
 import subprocess
 import sys
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -134,7 +136,20 @@ def test_the_image_build_steps_compile_translations_and_collect_static(tmp_path)
     assert collect.returncode == 0, collect.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
     assert list((tmp_path / "static" / "css").glob("app.*.css"))
-    assert ["python", "scripts/compile_messages.py"] in image_build_steps()
+    assert ["pybabel", "compile", "-d", "locale", "-D", "django"] in image_build_steps()
+
+
+def test_the_image_installs_the_runtime_dependencies_without_development_tools():
+    project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]
+    names = {extra: {re.split(r"[=<>\[ ]", requirement)[0].lower() for requirement in listed}
+             for extra, listed in [("runtime", project["dependencies"]),
+                                   *project["optional-dependencies"].items()]}
+    [install] = [step for step in image_build_steps() if step[1:3] == ["install", "--no-cache-dir"]]
+
+    assert install[-1] == "."  # no extra
+    assert not names["runtime"] & {"honcho", "aiosmtpd"}
+    assert {"honcho", "aiosmtpd"} <= names["dev"]
+    assert "aiosmtpd" in names["test"]  # the tests' SMTP server
 
 
 @pytest.mark.django_db(transaction=True)

@@ -48,6 +48,16 @@ def status_of(url: str) -> int | None:
         return None
 
 
+def test_make_run_and_make_test_install_the_dev_and_test_extras():
+    # -n prints the commands without running them; -B as on a fresh clone.
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("MAKE") and name != "MFLAGS"}  # not a sub-make of `make test`
+    planned = subprocess.run(["make", "-n", "-B", "install"], cwd=PROJECT_DIR, env=env,
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+
+    assert '-c constraints.txt ".[dev,test]"' in planned
+
+
 def test_the_web_process_listens_on_8000_under_honcho_by_default():
     # honcho gives each process a PORT (5000 for the first): the web line must not follow it.
     [web] = expand_processes({"web": PROCFILE_DEV["web"]}, port=5000)
