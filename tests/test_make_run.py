@@ -37,14 +37,14 @@ def make_run_env(tmp_path, **extra) -> dict[str, str]:
             "CELERY_TASK_DEFAULT_QUEUE": SESSION_QUEUE, **extra}
 
 
-def status_of(url: str) -> int | None:
+def status_of(url: str, timeout: float = 30) -> int | None:
     try:
         # Only http://127.0.0.1 addresses get here: the test checks them first.
-        with urllib.request.urlopen(url, timeout=5) as reply:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=timeout) as reply:  # noqa: S310
             return reply.status
     except urllib.error.HTTPError as error:
         return error.code
-    except (urllib.error.URLError, ConnectionError):
+    except OSError:  # refused, or timed out, while the server starts
         return None
 
 
@@ -96,7 +96,7 @@ def test_make_run_serves_every_address_the_demo_loader_prints(tmp_path):
                                   cwd=PROJECT_DIR, env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
         try:
-            wait_until(lambda: status_of(printed[0]), timeout=90, interval=0.2,
+            wait_until(lambda: status_of(printed[0], timeout=2), timeout=90, interval=0.2,
                        message=f"nothing answered on port {port}")
             statuses = {url: status_of(url) for url in printed}
         finally:
