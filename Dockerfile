@@ -12,9 +12,11 @@ COPY pyproject.toml constraints.txt ./
 RUN pip install --no-cache-dir -c constraints.txt .
 
 COPY . .
-# Translations and static files are built into the image; the key is a throwaway for the build.
-RUN python scripts/compile_messages.py \
-    && DJANGO_SECRET_KEY=image-build-only python manage.py collectstatic --noinput \
+# Translations and static files are built into the image; the key and address are throwaways
+# for the build. At run time DJANGO_SECRET_KEY and SITE_URL must be set (see README).
+RUN pybabel compile -d locale -D django \
+    && DJANGO_SECRET_KEY=image-build-only SITE_URL=http://image-build.invalid \
+       python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 salonbook \
     && mkdir -p /app/var/exports && chown -R salonbook /app/var
 

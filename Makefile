@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine with only Python 3.11:
 #   make run    installs, migrates, loads the demo, starts web + worker + beat
+#               (on http://127.0.0.1:8000; another port: make run WEB_PORT=18000)
 #   make test   installs and runs the whole suite
 PYTHON ?= python3.11
 VENV := .venv
@@ -18,14 +19,19 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -c constraints.txt ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt ".[dev,test]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# Translations are compiled with Babel, so that a machine without GNU gettext works.
-messages: install
-	$(BIN)/python scripts/compile_messages.py
+# Translations are compiled with Babel, so that a machine without GNU gettext works; a catalog
+# is compiled again only when its .po changed (pybabel itself always rewrites the .mo).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
+	$(BIN)/pybabel compile -d locale -D django -l $*
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

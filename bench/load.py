@@ -126,6 +126,7 @@ def main() -> None:
     setup = make_business()
     port = free_port()
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "load-" + "x" * 50,
+           "SITE_URL": f"http://127.0.0.1:{port}",
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "REDIS_URL": REDIS_URL,
            "CELERY_BROKER_URL": BROKER_URL, "DJANGO_SECURE_SSL_REDIRECT": "0",
            "LOAD_SETUP": json.dumps(setup)}

@@ -35,7 +35,17 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address that emails link to: a wrong one sends every client to a dead link.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DJANGO_DEBUG is off: the public address of the site, "
+            "such as https://book.example.com, which email links point to.")
+    # `make run`'s address (Procfile.dev): not PORT, which honcho sets to 5000, 5100... per process.
+    SITE_URL = f"http://127.0.0.1:{os.environ.get('WEB_PORT', '8000')}"
+elif not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -203,7 +213,7 @@ if TRUSTED_PROXY_COUNT < 0:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Email: SMTP from environment; `make run` points it at the local catch-all (scripts/mailcatcher).
+# Email: SMTP from environment; by default the mail catcher of `make run` (scripts/mailcatcher.py).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025"))
@@ -218,8 +228,9 @@ NOTIFICATION_RETRY_DELAY_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_DELAY_
 NOTIFICATION_MAX_RETRIES = int(os.environ.get("NOTIFICATION_MAX_RETRIES", "5"))
 
 # Celery: Redis in production, kombu's filesystem transport for a laptop.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
+# The filesystem transport ignores the host, but kombu warns on every connection without one.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost//")
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("in", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)

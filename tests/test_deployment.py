@@ -6,11 +6,12 @@ command it gives a container is started as a process with production settings.
 
 import json
 import os
+import re
 import secrets
 import shlex
 import subprocess
 import sys
-import urllib.error
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -34,6 +35,7 @@ def production_env(tmp_path, **extra) -> dict[str, str]:
         **inherited,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "SITE_URL": "https://book.example.com",
         "VAR_DIR": str(tmp_path),
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         **extra,
@@ -65,6 +67,7 @@ def test_compose_settings_come_from_the_environment():
     env = COMPOSE["services"]["web"]["environment"]
 
     assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+    assert env["SITE_URL"].startswith("${SITE_URL:?")
     assert env["DATABASE_URL"].startswith("postgres://")
     assert env["CELERY_BROKER_URL"].startswith("redis://")
 
@@ -105,15 +108,64 @@ def test_the_api_answers_a_browser_in_json_under_production_settings(tmp_path):
     assert json.loads(body)["error"]["code"] == "not_authenticated"
 
 
+def test_production_refuses_to_start_without_the_site_url_that_emails_link_to(tmp_path):
+    env = production_env(tmp_path)
+    env.pop("SITE_URL")
+
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_a_site_url_without_its_scheme_is_refused(tmp_path):
+    env = production_env(tmp_path, SITE_URL="book.example.com")
+
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    assert result.returncode != 0
+    assert "SITE_URL must start with http:// or https://" in result.stderr
+
+
+def image_build_steps() -> list[list[str]]:
+    """The commands of the Dockerfile's RUN instructions, one list of words per command."""
+    text = (PROJECT_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    runs = [line.removeprefix("RUN ") for line in text.splitlines() if line.startswith("RUN ")]
+    return [shlex.split(step) for run in runs for step in run.split("&&")]
+
+
 def test_the_image_build_steps_compile_translations_and_collect_static(tmp_path):
-    collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=PROJECT_DIR,
-        env=production_env(tmp_path), capture_output=True, text=True, timeout=300)
+    [collect_step] = [step for step in image_build_steps() if "collectstatic" in step]
+    count = next(index for index, word in enumerate(collect_step) if "=" not in word)
+    assignments, command = collect_step[:count], collect_step[count:]
+    env = production_env(tmp_path)
+    for name in ["DJANGO_SECRET_KEY", "SITE_URL"]:  # the build has only what the step gives
+        env.pop(name)
+    env.update(assignment.split("=", 1) for assignment in assignments)
+
+    assert command[0] == "python"
+    collect = subprocess.run([sys.executable, *command[1:]], cwd=PROJECT_DIR, env=env,
+                             capture_output=True, text=True, timeout=300)
 
     assert collect.returncode == 0, collect.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
     assert list((tmp_path / "static" / "css").glob("app.*.css"))
-    assert "scripts/compile_messages.py" in (PROJECT_DIR / "Dockerfile").read_text()
+    assert ["pybabel", "compile", "-d", "locale", "-D", "django"] in image_build_steps()
+
+
+def test_the_image_installs_the_runtime_dependencies_without_development_tools():
+    project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]
+    names = {extra: {re.split(r"[=<>\[ ]", requirement)[0].lower() for requirement in listed}
+             for extra, listed in [("runtime", project["dependencies"]),
+                                   *project["optional-dependencies"].items()]}
+    [install] = [step for step in image_build_steps() if step[1:3] == ["install", "--no-cache-dir"]]
+
+    assert install[-1] == "."  # no extra
+    assert not names["runtime"] & {"honcho", "aiosmtpd"}
+    assert {"honcho", "aiosmtpd"} <= names["dev"]
+    assert "aiosmtpd" in names["test"]  # the tests' SMTP server
 
 
 @pytest.mark.django_db(transaction=True)
@@ -129,7 +181,8 @@ def test_the_web_command_serves_the_health_check_with_production_settings(tmp_pa
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as reply:
                 return reply.status, reply.read()
-        except (urllib.error.URLError, ConnectionError):
+        # Refused while gunicorn binds, or timed out while its worker still imports Django.
+        except OSError:
             return None
 
     try:

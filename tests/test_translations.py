@@ -187,19 +187,63 @@ def test_catalogs_contain_every_message_of_the_source_code(tmp_path):
 
 # The pages speak the language ---------------------------------------------------------
 
+def mo_path(language: str) -> Path:
+    return po_path(language).with_suffix(".mo")
+
+
+def stale_catalogs() -> list[str]:
+    return [language for language in LANGUAGES if not mo_path(language).exists()
+            or mo_path(language).stat().st_mtime < po_path(language).stat().st_mtime]
+
+
+def compile_catalog(language: str) -> subprocess.CompletedProcess:
+    """What `make messages` runs for one catalog."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "pybabel"), "compile", "-d", "locale", "-D", "django",
+         "-l", language], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+
+
 @pytest.fixture(scope="session")
 def compiled_catalogs(tmp_path_factory):
-    """Build the .mo files, once, even with several xdist workers."""
-    lock_path = tmp_path_factory.getbasetemp().parent / "compile_messages.lock"
+    """Build the .mo files that are missing or older than their .po, once, even with several
+    xdist workers. A fresh .mo is left alone: pybabel rewrites in place, and another worker
+    may be reading it."""
+    lock_path = tmp_path_factory.getbasetemp().parent / "compile-catalogs.lock"
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            result = subprocess.run(
-                [sys.executable, str(ROOT / "scripts" / "compile_messages.py")],
-                cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+            results = [compile_catalog(language) for language in stale_catalogs()]
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    assert result.returncode == 0, f"compile_messages failed:\n{result.stdout}\n{result.stderr}"
+    failed = [result for result in results if result.returncode != 0]
+    assert not failed, "pybabel compile failed:\n" + "\n".join(
+        f"{result.stdout}\n{result.stderr}" for result in failed)
+    assert not stale_catalogs()
+
+
+def test_make_messages_compiles_with_pybabel_only_the_catalogs_that_changed(tmp_path):
+    for name in ["Makefile", "pyproject.toml", "constraints.txt"]:
+        shutil.copy2(ROOT / name, tmp_path / name)
+    for language in LANGUAGES:
+        shutil.copytree(po_path(language).parent, po_path(language, tmp_path).parent,
+                        ignore=shutil.ignore_patterns("*.mo"))
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").touch()
+    (tmp_path / ".venv" / ".installed").touch()
+    for language in LANGUAGES:
+        os.utime(po_path(language, tmp_path), (0, 0))
+        po_path(language, tmp_path).with_suffix(".mo").touch()  # newer than its .po
+    # Under `make test` this is a sub-make: it must not inherit the outer make's flags.
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("MAKE") and name != "MFLAGS"}
+
+    def planned() -> str:  # what `make messages` would run, without running it
+        return subprocess.run(["make", "-n", "messages"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=60, check=True).stdout
+
+    assert "pybabel" not in planned()
+    os.utime(po_path("fr", tmp_path))  # the French catalog changed
+    assert planned().splitlines() == [".venv/bin/pybabel compile -d locale -D django -l fr"]
 
 
 @pytest.fixture

@@ -81,6 +81,7 @@ class Gunicorn:
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DJANGO_DEBUG": "0",
                "DJANGO_SECRET_KEY": "faults-" + "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "0",
+               "SITE_URL": f"http://127.0.0.1:{self.port}",
                "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
         log = (Path(settings.VAR_DIR) / "gunicorn-faults.log").open("wb")
         self.process = subprocess.Popen(
