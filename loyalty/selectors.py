@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from booking.models import Appointment, AppointmentState, Business, Client, ClientMembership
+from booking.models import HOLDING_STATES, Appointment, Business, Client, ClientMembership
 from core.dates import local_day
 from loyalty import rules
 from loyalty.hooks import next_reward
@@ -21,6 +21,7 @@ from loyalty.models import (
     PointsAccount,
     PointsEntry,
     Program,
+    ProgramPeriod,
 )
 
 CREDITS = (EntryKind.EARN, EntryKind.ADJUST)
@@ -100,21 +101,55 @@ def membership_stops_earning(*, business: Business, program: Program, client_id:
     return bool(members_on(business=business, client_ids={client_id}, days={day}))
 
 
+def program_periods(business: Business) -> list[tuple[datetime, datetime | None]]:
+    """When the program was on: (start, end) pairs, end None for the period still open."""
+    return list(ProgramPeriod.objects.for_business(business).order_by("started_at")
+                .values_list("started_at", "ended_at"))
+
+
+def _on_at(periods: list[tuple[datetime, datetime | None]], moment: datetime) -> bool:
+    return any(start <= moment and (end is None or moment < end) for start, end in periods)
+
+
+# The crediting job looks back this far past the delay: far more than any outage of the
+# every-minute job, and it keeps the job's scan short. What ended earlier is never
+# credited, so it is never shown as pending either.
+CATCH_UP = timedelta(days=90)
+
+
+def appointments_to_credit(*, business: Business, program: Program, now: datetime
+                           ) -> QuerySet[Appointment]:
+    """Booked or attended appointments the crediting job has not handled yet and still
+    reaches: ended since the program first came on and less than the delay plus
+    CATCH_UP ago. Which of them earn, and how much, is appointment_earnings' answer."""
+    first_on = (ProgramPeriod.objects.for_business(business).order_by("started_at")
+                .values_list("started_at", flat=True).first())
+    if first_on is None:
+        return Appointment.objects.none()
+    oldest = now - timedelta(hours=program.crediting_delay_hours) - CATCH_UP
+    handled = AppointmentCredit.objects.filter(appointment=OuterRef("pk"))
+    return (Appointment.objects.for_business(business)
+            .filter(state__in=HOLDING_STATES, ends_at__gte=max(oldest, first_on))
+            .filter(~Exists(handled)))
+
+
 @dataclass(frozen=True)
 class AppointmentEarning:
     appointment: Appointment
     points: int
-    # Empty when it earns; else "code", "member" or "no_rule".
+    # Empty when it earns; else "program_off", "code", "member" or "no_rule".
     reason: str
 
 
 def appointment_earnings(*, business: Business, program: Program,
                          appointments: list[Appointment]) -> list[AppointmentEarning]:
     """What each attended appointment earns under `program`'s rules (saved or not), or
-    why it earns nothing: a code that does not earn, a membership while members do not
-    earn, no rule. The crediting job and the points shown as pending read it here, so
-    that a client is never shown points the job will not give."""
+    why it earns nothing: it ended while the program was off, a code that does not earn,
+    a membership while members do not earn, no rule. The crediting job and the points
+    shown as pending read it here, so that a client is never shown points the job will
+    not give."""
     service_points, class_points = catalog_points_map(business)
+    periods = program_periods(business)
     days = {appointment.pk: local_day(appointment.starts_at, business.time_zone)
             for appointment in appointments}
     members = set() if program.members_earn else members_on(
@@ -129,7 +164,9 @@ def appointment_earnings(*, business: Business, program: Program,
         points = rules.appointment_points(item_points=item_points,
                                           rules=program.earning_rules)
         reason = ""
-        if not appointment_earns(appointment):
+        if not _on_at(periods, appointment.ends_at):
+            reason = "program_off"
+        elif not appointment_earns(appointment):
             reason = "code"
         elif (appointment.client_id, days[appointment.pk]) in members:
             reason = "member"
@@ -145,23 +182,20 @@ def appointment_earnings(*, business: Business, program: Program,
 class PendingCredit:
     appointment: Appointment
     points: int
+    # When the crediting job credits it: the appointment's end plus the delay.
     credit_at: datetime
 
 
 def _pending_rows(business: Business, program: Program, *, client: Client | None,
                   now: datetime) -> list[PendingCredit]:
     delay = timedelta(hours=program.crediting_delay_hours)
-    handled = AppointmentCredit.objects.filter(appointment=OuterRef("pk"))
-    upcoming = (Appointment.objects.for_business(business)
-                .filter(state__in=[AppointmentState.BOOKED, AppointmentState.COMPLETED],
-                        ends_at__gt=now - delay - timedelta(days=1))
-                .exclude(Exists(handled))
+    upcoming = (appointments_to_credit(business=business, program=program, now=now)
                 .select_related("service", "class_session__class_type")
                 .order_by("ends_at", "pk"))
     if client is not None:
         upcoming = upcoming.filter(client=client)
     return [PendingCredit(earning.appointment, earning.points,
-                          max(earning.appointment.ends_at + delay, now))
+                          earning.appointment.ends_at + delay)
             for earning in appointment_earnings(business=business, program=program,
                                                 appointments=list(upcoming))
             if not earning.reason]

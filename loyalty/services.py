@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from booking.models import (
-    HOLDING_STATES,
     Appointment,
     AppointmentState,
     Business,
@@ -40,10 +39,12 @@ from loyalty.models import (
     PointsAccount,
     PointsEntry,
     Program,
+    ProgramPeriod,
 )
 from loyalty.selectors import (
     appointment_earnings,
     appointment_earns,
+    appointments_to_credit,
     lots_and_spent,
     membership_stops_earning,
 )
@@ -56,9 +57,6 @@ PROGRAM_FIELDS = (
     "spend_scope", "points_per_service_line", "points_per_product_unit",
     "points_per_invoice",
 )
-# The sweep looks back this far past the crediting delay: far more than any outage
-# of the every-minute job, and it keeps the sweep's scan short.
-CATCH_UP = timedelta(days=90)
 CREDIT_BATCH = 500
 
 
@@ -311,14 +309,24 @@ def update_program(*, business: Business, **values) -> Program:
 
 def on_loyalty_switched(*, business: Business, enabled: bool, now: datetime | None = None
                         ) -> None:
-    """Receiver of booking's extension switch: remember when the program came on, so
-    that nothing that happened while it was off earns."""
-    if not enabled:
-        return
+    """Receiver of booking's extension switch: record when the program is on, so that
+    what ends while it is off never earns, and what ended while it was on still earns
+    after an off and on again. An "on" while already on (a retry, or a setup that says
+    since when) keeps one period, from the earlier time."""
+    now = now or timezone.now()
     with transaction.atomic():
-        program = locks.lock_program(business)
-        program.enabled_at = now or timezone.now()
-        program.save(update_fields=["enabled_at"])
+        # Switches of one business run one after the other: one open period at most.
+        locks.lock_program(business)
+        current = (ProgramPeriod.objects.for_business(business)
+                   .filter(ended_at__isnull=True).first())
+        if enabled and current is None:
+            ProgramPeriod.objects.create(business=business, started_at=now)
+        elif enabled and now < current.started_at:
+            current.started_at = now
+            current.save(update_fields=["started_at"])
+        elif not enabled and current is not None:
+            current.ended_at = max(now, current.started_at)
+            current.save(update_fields=["ended_at"])
 
 
 @transaction.atomic(durable=True)
@@ -380,11 +388,8 @@ def credit_due_appointments(*, now: datetime | None = None, batch_size: int = CR
 def _credit_batch(program: Program, *, now: datetime, after, batch_size: int):
     business = program.business
     cutoff = now - timedelta(hours=program.crediting_delay_hours)
-    window_start = max(program.enabled_at or now, cutoff - CATCH_UP)
-    handled = AppointmentCredit.objects.filter(appointment=OuterRef("pk"))
-    due = (Appointment.objects.for_business(business)
-           .filter(state__in=HOLDING_STATES, ends_at__lte=cutoff, ends_at__gte=window_start)
-           .filter(~Exists(handled)))
+    due = appointments_to_credit(business=business, program=program,
+                                 now=now).filter(ends_at__lte=cutoff)
     if after is not None:
         after_end, after_pk = after
         due = due.filter(Q(ends_at__gt=after_end) | Q(ends_at=after_end, pk__gt=after_pk))

@@ -110,17 +110,6 @@ def test_nothing_is_earned_while_the_program_is_off(business, fan, colour):
     assert balance(business, fan) == 0
 
 
-def test_an_appointment_that_ended_before_the_program_came_on_earns_nothing(business, fan,
-                                                                           colour):
-    from booking.models import Extension
-    ended(business, fan, colour, hours_ago=6)
-    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
-    business.refresh_from_db()
-    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=True)
-    services.credit_due_appointments()
-    assert balance(business, fan) == 0
-
-
 def test_cancelling_a_credited_appointment_takes_its_points_back_once(business, fan, colour,
                                                                       staff):
     appointment = ended(business, fan, colour)
