@@ -201,6 +201,9 @@ class PointsEntry(TenantModel):
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     # When the points of a positive entry expire (None: never).
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # What each invoice rule gave, for an invoice's earn entry (rules.RulePoints.as_json):
+    # the rules change, this says why it earned what it did. None before it was recorded.
+    breakdown = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("points entry")

@@ -4,13 +4,17 @@ takes the business."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from booking.models import HOLDING_STATES, Appointment, Business, Client, ClientMembership
+from checkout.hooks import InvoiceSection
+from checkout.models import Invoice, Tender
 from core.dates import local_day
+from core.money import format_money
 from loyalty import rules
 from loyalty.hooks import next_reward
 from loyalty.models import (
@@ -237,6 +241,102 @@ def rule_change_impact(*, business: Business, saved: Program, changed: Program,
     return {"clients": len(touched),
             "before": sum(before.get(client_id, 0) for client_id in touched),
             "after": sum(after.get(client_id, 0) for client_id in touched)}
+
+
+# --- invoices ---------------------------------------------------------------------------
+
+def invoice_paid_lines(invoice: Invoice, *, net_of_refunds: bool) -> list[rules.PaidLine]:
+    """The invoice's lines as the invoice rules see them (as paid, or net of refunds)."""
+    lines = []
+    for line in invoice.lines.select_related("appointment"):
+        quantity, amount = line.quantity, line.amount
+        if net_of_refunds:
+            quantity -= line.refunded_quantity
+            amount -= line.refunded_amount
+        if quantity <= 0 and amount <= 0:
+            continue
+        earns = line.appointment is None or appointment_earns(line.appointment)
+        lines.append(rules.PaidLine(kind=line.kind, quantity=max(quantity, 0),
+                                    amount=max(amount, 0), earns=earns))
+    return lines
+
+
+def invoice_money_paid(invoice: Invoice, *, net_of_refunds: bool) -> Decimal:
+    total = Decimal(0)
+    for payment in invoice.payments.exclude(tender=Tender.GIFT_CARD):
+        total += payment.amount - (payment.refunded_amount if net_of_refunds else 0)
+    return total
+
+
+def _rule_text(item: rules.RulePoints, currency: str) -> str:
+    count = {"count": item.rate}
+    if item.rule == rules.RULE_SPEND:
+        values = {**count, "amount": format_money(item.spend_amount, currency)}
+        if item.spend_scope == rules.SPEND_SERVICES:
+            return ngettext("%(count)s point per %(amount)s spent on services",
+                            "%(count)s points per %(amount)s spent on services",
+                            item.rate) % values
+        if item.spend_scope == rules.SPEND_PRODUCTS:
+            return ngettext("%(count)s point per %(amount)s spent on products",
+                            "%(count)s points per %(amount)s spent on products",
+                            item.rate) % values
+        return ngettext("%(count)s point per %(amount)s spent",
+                        "%(count)s points per %(amount)s spent", item.rate) % values
+    if item.rule == rules.RULE_SERVICE_LINE:
+        return ngettext("%(count)s point per paid service",
+                        "%(count)s points per paid service", item.rate) % count
+    if item.rule == rules.RULE_PRODUCT_UNIT:
+        return ngettext("%(count)s point per paid product unit",
+                        "%(count)s points per paid product unit", item.rate) % count
+    return ngettext("%(count)s point per paid invoice",
+                    "%(count)s points per paid invoice", item.rate) % count
+
+
+def _points_line(points: int, reason: str) -> str:
+    shown = str(points) if points >= 0 else f"\N{MINUS SIGN}{-points}"
+    return ngettext("%(count)s point: %(reason)s", "%(count)s points: %(reason)s",
+                    abs(points)) % {"count": shown, "reason": reason}
+
+
+def _rules_of(business: Business, invoice: Invoice, entry: PointsEntry
+              ) -> list[rules.RulePoints] | None:
+    """The rules that gave an invoice's earn entry its points: as recorded with it, or,
+    for an entry from before they were recorded, computed from the invoice under the
+    rules of today if they have not changed since and give the same points."""
+    if entry.breakdown is not None:
+        return [rules.RulePoints.from_json(item) for item in entry.breakdown]
+    program = program_of(business)
+    if program.pk is None or program.updated_at > entry.created_at:
+        return None
+    given = rules.invoice_points_by_rule(
+        lines=invoice_paid_lines(invoice, net_of_refunds=False),
+        money_paid=invoice_money_paid(invoice, net_of_refunds=False),
+        rules=program.earning_rules)
+    return given if sum(item.points for item in given) == entry.points else None
+
+
+def invoice_points_section(*, business: Business, invoice: Invoice) -> InvoiceSection | None:
+    """The invoice page's account of the points the invoice earned, rule by rule, and
+    what its refunds took back, so that staff can say why a client got them."""
+    source = f"invoice:{invoice.pk}"
+    entries = list(PointsEntry.objects.for_business(business).filter(
+        Q(kind=EntryKind.EARN, source=source)
+        | Q(kind=EntryKind.REVERSE, reverses__kind=EntryKind.EARN, reverses__source=source))
+        .order_by("pk"))
+    if not entries:
+        return None
+    lines = []
+    for entry in entries:
+        given = _rules_of(business, invoice, entry) if entry.kind == EntryKind.EARN else None
+        if given:
+            lines += [_points_line(item.points, _rule_text(item, business.currency))
+                      for item in given]
+        elif entry.kind == EntryKind.EARN:
+            lines.append(_points_line(entry.points, gettext(
+                "rules not recorded at the time")))
+        else:
+            lines.append(_points_line(entry.points, entry.description))
+    return InvoiceSection(title=gettext("Loyalty points"), lines=tuple(lines))
 
 
 # --- expiry -------------------------------------------------------------------------------
