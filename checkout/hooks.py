@@ -12,6 +12,8 @@
   Until one is registered, codes are refused with a clear message.
 - Client offers: what a client holds that staff can use in one click at checkout
   (their reward codes, their gift cards). With no provider registered, nothing.
+- Invoice sections: titled lists of lines shown on a paid invoice's page, e.g. the
+  loyalty app's points the invoice earned, rule by rule. With no provider, nothing.
 """
 
 from collections.abc import Callable
@@ -86,8 +88,15 @@ class ClientOffers:
     cards: tuple[OfferedCard, ...] = ()
 
 
+@dataclass(frozen=True)
+class InvoiceSection:
+    title: str
+    lines: tuple[str, ...]
+
+
 ClientBadgeProvider = Callable[..., str | None]
 ClientOffersProvider = Callable[..., ClientOffers]
+InvoiceSectionProvider = Callable[..., InvoiceSection | None]
 
 # One slot: two redeemers would each think they own the gift card tender.
 _redeemers: list[GiftCardRedeemer] = []
@@ -95,6 +104,7 @@ _badge_providers: list[ClientBadgeProvider] = []
 # One slot too: a code must mean one thing.
 _code_appliers: list[CodeApplier] = []
 _offer_providers: list[ClientOffersProvider] = []
+_section_providers: list[InvoiceSectionProvider] = []
 
 
 def register_gift_card_redeemer(redeemer: GiftCardRedeemer) -> None:
@@ -167,3 +177,19 @@ def client_offers(*, business, client) -> ClientOffers:
     found = [provider(business=business, client=client) for provider in _offer_providers]
     return ClientOffers(codes=tuple(code for offers in found for code in offers.codes),
                         cards=tuple(card for offers in found for card in offers.cards))
+
+
+def register_invoice_section(provider: InvoiceSectionProvider) -> None:
+    """`provider(business=..., invoice=...)` returns an InvoiceSection, or None for none."""
+    if provider not in _section_providers:
+        _section_providers.append(provider)
+
+
+def unregister_invoice_section(provider: InvoiceSectionProvider) -> None:
+    if provider in _section_providers:
+        _section_providers.remove(provider)
+
+
+def invoice_sections(*, business, invoice) -> list[InvoiceSection]:
+    found = (provider(business=business, invoice=invoice) for provider in _section_providers)
+    return [section for section in found if section is not None]

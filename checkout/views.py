@@ -364,6 +364,7 @@ def _render_detail(request, invoice: Invoice, refund_form=None):
     return render(request, "checkout/invoice_detail.html", {
         "invoice": invoice, "taxes": selectors.tax_totals(invoice),
         "refund_form": refund_form or RefundForm(invoice=invoice),
+        "sections": hooks.invoice_sections(business=request.business, invoice=invoice),
     })
 
 

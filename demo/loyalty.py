@@ -10,7 +10,6 @@ from accounts.models import User
 from booking.models import Business, Client, Service
 from loyalty import services
 from loyalty.models import EntryKind, PointsEntry
-from loyalty.selectors import program_of
 
 SERVICE_POINTS = {"Couleur & coupe": 3, "Balayage": 5}
 WELCOME = "Cadeau de bienvenue"
@@ -19,10 +18,9 @@ WELCOME = "Cadeau de bienvenue"
 def set_up(businesses: dict[str, Business]) -> None:
     """Before the diary: the rules its visits earn under, on since two months."""
     atelier = businesses["atelier-lumiere"]
-    program = program_of(atelier)
-    since = timezone.now() - timedelta(days=60)
-    if program.enabled_at is None or program.enabled_at > since:
-        services.on_loyalty_switched(business=atelier, enabled=True, now=since)
+    # On since then: a later "on" is moved back to it, an earlier one is kept.
+    services.on_loyalty_switched(business=atelier, enabled=True,
+                                 now=timezone.now() - timedelta(days=60))
     services.update_program(business=atelier, crediting_delay_hours=3, points_per_booking=1,
                             spend_points=1, spend_amount=Decimal("10.00"),
                             spend_scope="products", expiry_months=12)

@@ -10,10 +10,14 @@ class LoyaltyConfig(AppConfig):
         from booking.events import appointment_state_changed, extension_switched
         from booking.models import Appointment, Business
         from checkout.events import invoice_paid, invoice_refunded
-        from checkout.hooks import register_client_badge
+        from checkout.hooks import register_client_badge, register_invoice_section
         from checkout.models import Invoice
         from loyalty import receivers
-        from loyalty.selectors import appointment_sentence, checkout_badge
+        from loyalty.selectors import (
+            appointment_sentence,
+            checkout_badge,
+            invoice_points_section,
+        )
         from notifications.hooks import register_appointment_line
 
         invoice_paid.connect(receivers.on_invoice_paid, sender=Invoice,
@@ -26,4 +30,5 @@ class LoyaltyConfig(AppConfig):
         extension_switched.connect(receivers.on_extension_switched, sender=Business,
                                    dispatch_uid="loyalty-extension-switched")
         register_client_badge(checkout_badge)
+        register_invoice_section(invoice_points_section)
         register_appointment_line(appointment_sentence)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,11 +32,10 @@ class SpendScope(models.TextChoices):
 
 
 class Program(TenantModel):
-    """One per business; whether it is on is the business's Loyalty extension. Rules
-    apply to what is earned after they change: credited entries keep their points."""
+    """One per business; whether it is on is the business's Loyalty extension, and when
+    it was on is its periods. Rules apply to what is earned after they change: credited
+    entries keep their points."""
 
-    # When Loyalty was last switched on: appointments that ended before it earn nothing.
-    enabled_at = models.DateTimeField(null=True, blank=True)
     crediting_delay_hours = models.PositiveSmallIntegerField(
         _("crediting delay (hours)"), default=3,
         validators=[MaxValueValidator(MAX_CREDITING_DELAY_HOURS)],
@@ -89,6 +88,29 @@ class Program(TenantModel):
             spend_amount=self.spend_amount, spend_scope=self.spend_scope,
             per_service_line=self.points_per_service_line,
             per_product_unit=self.points_per_product_unit, per_invoice=self.points_per_invoice)
+
+
+class ProgramPeriod(TenantModel):
+    """A time the program was on, from `started_at` until `ended_at` (None: still on).
+
+    An appointment earns if it ENDED inside a period (its end is when it has been
+    attended, and the crediting delay counts from it), even when the program went off
+    and on again before the delay passed; one that ended while the program was off
+    never earns (SPEC 3.4)."""
+
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("loyalty program period")
+        verbose_name_plural = _("loyalty program periods")
+        constraints = [
+            models.UniqueConstraint(fields=["business"], condition=Q(ended_at__isnull=True),
+                                    name="loyalty_one_open_period"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="loyalty_period_ends_after_start"),
+        ]
 
 
 class CatalogPoints(TenantModel):
@@ -179,6 +201,9 @@ class PointsEntry(TenantModel):
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     # When the points of a positive entry expire (None: never).
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # What each invoice rule gave, for an invoice's earn entry (rules.RulePoints.as_json):
+    # the rules change, this says why it earned what it did. None before it was recorded.
+    breakdown = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("points entry")

@@ -61,9 +61,40 @@ class PaidLine:
     earns: bool = True
 
 
-def invoice_points(*, lines: Sequence[PaidLine], money_paid: Decimal,
-                   rules: EarningRules) -> int:
-    """Points for a paid invoice under the invoice rules.
+RULE_SPEND = "per_spend"
+RULE_SERVICE_LINE = "per_service_line"
+RULE_PRODUCT_UNIT = "per_product_unit"
+RULE_INVOICE = "per_invoice"
+
+
+@dataclass(frozen=True)
+class RulePoints:
+    """What one invoice rule gave: `points`, at `rate` points per `spend_amount` spent
+    in `spend_scope` (the spend rule), or per paid service, product unit or invoice."""
+
+    rule: str
+    points: int
+    rate: int
+    spend_amount: Decimal | None = None
+    spend_scope: str = ""
+
+    def as_json(self) -> dict:
+        return {"rule": self.rule, "points": self.points, "rate": self.rate,
+                "spend_amount": None if self.spend_amount is None else str(self.spend_amount),
+                "spend_scope": self.spend_scope}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RulePoints":
+        amount = data.get("spend_amount")
+        return cls(rule=data["rule"], points=data["points"], rate=data["rate"],
+                   spend_amount=None if amount is None else Decimal(amount),
+                   spend_scope=data.get("spend_scope", ""))
+
+
+def invoice_points_by_rule(*, lines: Sequence[PaidLine], money_paid: Decimal,
+                           rules: EarningRules) -> list[RulePoints]:
+    """Points for a paid invoice under the invoice rules, rule by rule (those that give
+    some), so that staff can say why an invoice earned what it did.
 
     Spend is the money actually paid (gift card tenders are not money) and gift card
     purchases never earn: the money paid goes first to the gift cards bought, and what
@@ -72,7 +103,7 @@ def invoice_points(*, lines: Sequence[PaidLine], money_paid: Decimal,
     """
     earning = [line for line in lines if line.earns and line.kind != LINE_GIFT_CARD]
     if not earning:
-        return 0
+        return []
     gift_cards_bought = sum((line.amount for line in lines if line.kind == LINE_GIFT_CARD),
                             Decimal(0))
     money_for_lines = max(money_paid - gift_cards_bought, Decimal(0))
@@ -83,12 +114,25 @@ def invoice_points(*, lines: Sequence[PaidLine], money_paid: Decimal,
     else:
         in_scope = earning
     spend = min(sum((line.amount for line in in_scope), Decimal(0)), money_for_lines)
-    total = points_for_spend(spend, points=rules.spend_points, per_amount=rules.spend_amount)
-    total += rules.per_service_line * sum(1 for line in earning if line.kind == LINE_SERVICE)
-    total += rules.per_product_unit * sum(line.quantity for line in earning
-                                          if line.kind == LINE_PRODUCT)
-    total += rules.per_invoice
-    return max(total, 0)
+    given = [
+        RulePoints(RULE_SPEND, points_for_spend(spend, points=rules.spend_points,
+                                                per_amount=rules.spend_amount),
+                   rules.spend_points, rules.spend_amount, rules.spend_scope),
+        RulePoints(RULE_SERVICE_LINE, rules.per_service_line * sum(
+            1 for line in earning if line.kind == LINE_SERVICE), rules.per_service_line),
+        RulePoints(RULE_PRODUCT_UNIT, rules.per_product_unit * sum(
+            line.quantity for line in earning if line.kind == LINE_PRODUCT),
+            rules.per_product_unit),
+        RulePoints(RULE_INVOICE, rules.per_invoice, rules.per_invoice),
+    ]
+    return [item for item in given if item.points > 0]
+
+
+def invoice_points(*, lines: Sequence[PaidLine], money_paid: Decimal,
+                   rules: EarningRules) -> int:
+    """Points for a paid invoice under the invoice rules: the sum of invoice_points_by_rule."""
+    return sum(item.points for item in invoice_points_by_rule(
+        lines=lines, money_paid=money_paid, rules=rules))
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,17 @@ takes the business."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
-from booking.models import Appointment, AppointmentState, Business, Client, ClientMembership
+from booking.models import HOLDING_STATES, Appointment, Business, Client, ClientMembership
+from checkout.hooks import InvoiceSection
+from checkout.models import Invoice, Tender
 from core.dates import local_day
+from core.money import format_money
 from loyalty import rules
 from loyalty.hooks import next_reward
 from loyalty.models import (
@@ -21,6 +25,7 @@ from loyalty.models import (
     PointsAccount,
     PointsEntry,
     Program,
+    ProgramPeriod,
 )
 
 CREDITS = (EntryKind.EARN, EntryKind.ADJUST)
@@ -100,21 +105,55 @@ def membership_stops_earning(*, business: Business, program: Program, client_id:
     return bool(members_on(business=business, client_ids={client_id}, days={day}))
 
 
+def program_periods(business: Business) -> list[tuple[datetime, datetime | None]]:
+    """When the program was on: (start, end) pairs, end None for the period still open."""
+    return list(ProgramPeriod.objects.for_business(business).order_by("started_at")
+                .values_list("started_at", "ended_at"))
+
+
+def _on_at(periods: list[tuple[datetime, datetime | None]], moment: datetime) -> bool:
+    return any(start <= moment and (end is None or moment < end) for start, end in periods)
+
+
+# The crediting job looks back this far past the delay: far more than any outage of the
+# every-minute job, and it keeps the job's scan short. What ended earlier is never
+# credited, so it is never shown as pending either.
+CATCH_UP = timedelta(days=90)
+
+
+def appointments_to_credit(*, business: Business, program: Program, now: datetime
+                           ) -> QuerySet[Appointment]:
+    """Booked or attended appointments the crediting job has not handled yet and still
+    reaches: ended since the program first came on and less than the delay plus
+    CATCH_UP ago. Which of them earn, and how much, is appointment_earnings' answer."""
+    first_on = (ProgramPeriod.objects.for_business(business).order_by("started_at")
+                .values_list("started_at", flat=True).first())
+    if first_on is None:
+        return Appointment.objects.none()
+    oldest = now - timedelta(hours=program.crediting_delay_hours) - CATCH_UP
+    handled = AppointmentCredit.objects.filter(appointment=OuterRef("pk"))
+    return (Appointment.objects.for_business(business)
+            .filter(state__in=HOLDING_STATES, ends_at__gte=max(oldest, first_on))
+            .filter(~Exists(handled)))
+
+
 @dataclass(frozen=True)
 class AppointmentEarning:
     appointment: Appointment
     points: int
-    # Empty when it earns; else "code", "member" or "no_rule".
+    # Empty when it earns; else "program_off", "code", "member" or "no_rule".
     reason: str
 
 
 def appointment_earnings(*, business: Business, program: Program,
                          appointments: list[Appointment]) -> list[AppointmentEarning]:
     """What each attended appointment earns under `program`'s rules (saved or not), or
-    why it earns nothing: a code that does not earn, a membership while members do not
-    earn, no rule. The crediting job and the points shown as pending read it here, so
-    that a client is never shown points the job will not give."""
+    why it earns nothing: it ended while the program was off, a code that does not earn,
+    a membership while members do not earn, no rule. The crediting job and the points
+    shown as pending read it here, so that a client is never shown points the job will
+    not give."""
     service_points, class_points = catalog_points_map(business)
+    periods = program_periods(business)
     days = {appointment.pk: local_day(appointment.starts_at, business.time_zone)
             for appointment in appointments}
     members = set() if program.members_earn else members_on(
@@ -129,7 +168,9 @@ def appointment_earnings(*, business: Business, program: Program,
         points = rules.appointment_points(item_points=item_points,
                                           rules=program.earning_rules)
         reason = ""
-        if not appointment_earns(appointment):
+        if not _on_at(periods, appointment.ends_at):
+            reason = "program_off"
+        elif not appointment_earns(appointment):
             reason = "code"
         elif (appointment.client_id, days[appointment.pk]) in members:
             reason = "member"
@@ -145,23 +186,20 @@ def appointment_earnings(*, business: Business, program: Program,
 class PendingCredit:
     appointment: Appointment
     points: int
+    # When the crediting job credits it: the appointment's end plus the delay.
     credit_at: datetime
 
 
 def _pending_rows(business: Business, program: Program, *, client: Client | None,
                   now: datetime) -> list[PendingCredit]:
     delay = timedelta(hours=program.crediting_delay_hours)
-    handled = AppointmentCredit.objects.filter(appointment=OuterRef("pk"))
-    upcoming = (Appointment.objects.for_business(business)
-                .filter(state__in=[AppointmentState.BOOKED, AppointmentState.COMPLETED],
-                        ends_at__gt=now - delay - timedelta(days=1))
-                .exclude(Exists(handled))
+    upcoming = (appointments_to_credit(business=business, program=program, now=now)
                 .select_related("service", "class_session__class_type")
                 .order_by("ends_at", "pk"))
     if client is not None:
         upcoming = upcoming.filter(client=client)
     return [PendingCredit(earning.appointment, earning.points,
-                          max(earning.appointment.ends_at + delay, now))
+                          earning.appointment.ends_at + delay)
             for earning in appointment_earnings(business=business, program=program,
                                                 appointments=list(upcoming))
             if not earning.reason]
@@ -203,6 +241,102 @@ def rule_change_impact(*, business: Business, saved: Program, changed: Program,
     return {"clients": len(touched),
             "before": sum(before.get(client_id, 0) for client_id in touched),
             "after": sum(after.get(client_id, 0) for client_id in touched)}
+
+
+# --- invoices ---------------------------------------------------------------------------
+
+def invoice_paid_lines(invoice: Invoice, *, net_of_refunds: bool) -> list[rules.PaidLine]:
+    """The invoice's lines as the invoice rules see them (as paid, or net of refunds)."""
+    lines = []
+    for line in invoice.lines.select_related("appointment"):
+        quantity, amount = line.quantity, line.amount
+        if net_of_refunds:
+            quantity -= line.refunded_quantity
+            amount -= line.refunded_amount
+        if quantity <= 0 and amount <= 0:
+            continue
+        earns = line.appointment is None or appointment_earns(line.appointment)
+        lines.append(rules.PaidLine(kind=line.kind, quantity=max(quantity, 0),
+                                    amount=max(amount, 0), earns=earns))
+    return lines
+
+
+def invoice_money_paid(invoice: Invoice, *, net_of_refunds: bool) -> Decimal:
+    total = Decimal(0)
+    for payment in invoice.payments.exclude(tender=Tender.GIFT_CARD):
+        total += payment.amount - (payment.refunded_amount if net_of_refunds else 0)
+    return total
+
+
+def _rule_text(item: rules.RulePoints, currency: str) -> str:
+    count = {"count": item.rate}
+    if item.rule == rules.RULE_SPEND:
+        values = {**count, "amount": format_money(item.spend_amount, currency)}
+        if item.spend_scope == rules.SPEND_SERVICES:
+            return ngettext("%(count)s point per %(amount)s spent on services",
+                            "%(count)s points per %(amount)s spent on services",
+                            item.rate) % values
+        if item.spend_scope == rules.SPEND_PRODUCTS:
+            return ngettext("%(count)s point per %(amount)s spent on products",
+                            "%(count)s points per %(amount)s spent on products",
+                            item.rate) % values
+        return ngettext("%(count)s point per %(amount)s spent",
+                        "%(count)s points per %(amount)s spent", item.rate) % values
+    if item.rule == rules.RULE_SERVICE_LINE:
+        return ngettext("%(count)s point per paid service",
+                        "%(count)s points per paid service", item.rate) % count
+    if item.rule == rules.RULE_PRODUCT_UNIT:
+        return ngettext("%(count)s point per paid product unit",
+                        "%(count)s points per paid product unit", item.rate) % count
+    return ngettext("%(count)s point per paid invoice",
+                    "%(count)s points per paid invoice", item.rate) % count
+
+
+def _points_line(points: int, reason: str) -> str:
+    shown = str(points) if points >= 0 else f"\N{MINUS SIGN}{-points}"
+    return ngettext("%(count)s point: %(reason)s", "%(count)s points: %(reason)s",
+                    abs(points)) % {"count": shown, "reason": reason}
+
+
+def _rules_of(business: Business, invoice: Invoice, entry: PointsEntry
+              ) -> list[rules.RulePoints] | None:
+    """The rules that gave an invoice's earn entry its points: as recorded with it, or,
+    for an entry from before they were recorded, computed from the invoice under the
+    rules of today if they have not changed since and give the same points."""
+    if entry.breakdown is not None:
+        return [rules.RulePoints.from_json(item) for item in entry.breakdown]
+    program = program_of(business)
+    if program.pk is None or program.updated_at > entry.created_at:
+        return None
+    given = rules.invoice_points_by_rule(
+        lines=invoice_paid_lines(invoice, net_of_refunds=False),
+        money_paid=invoice_money_paid(invoice, net_of_refunds=False),
+        rules=program.earning_rules)
+    return given if sum(item.points for item in given) == entry.points else None
+
+
+def invoice_points_section(*, business: Business, invoice: Invoice) -> InvoiceSection | None:
+    """The invoice page's account of the points the invoice earned, rule by rule, and
+    what its refunds took back, so that staff can say why a client got them."""
+    source = f"invoice:{invoice.pk}"
+    entries = list(PointsEntry.objects.for_business(business).filter(
+        Q(kind=EntryKind.EARN, source=source)
+        | Q(kind=EntryKind.REVERSE, reverses__kind=EntryKind.EARN, reverses__source=source))
+        .order_by("pk"))
+    if not entries:
+        return None
+    lines = []
+    for entry in entries:
+        given = _rules_of(business, invoice, entry) if entry.kind == EntryKind.EARN else None
+        if given:
+            lines += [_points_line(item.points, _rule_text(item, business.currency))
+                      for item in given]
+        elif entry.kind == EntryKind.EARN:
+            lines.append(_points_line(entry.points, gettext(
+                "rules not recorded at the time")))
+        else:
+            lines.append(_points_line(entry.points, entry.description))
+    return InvoiceSection(title=gettext("Loyalty points"), lines=tuple(lines))
 
 
 # --- expiry -------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from booking.models import (
-    HOLDING_STATES,
     Appointment,
     AppointmentState,
     Business,
@@ -40,10 +39,13 @@ from loyalty.models import (
     PointsAccount,
     PointsEntry,
     Program,
+    ProgramPeriod,
 )
 from loyalty.selectors import (
     appointment_earnings,
-    appointment_earns,
+    appointments_to_credit,
+    invoice_money_paid,
+    invoice_paid_lines,
     lots_and_spent,
     membership_stops_earning,
 )
@@ -56,9 +58,6 @@ PROGRAM_FIELDS = (
     "spend_scope", "points_per_service_line", "points_per_product_unit",
     "points_per_invoice",
 )
-# The sweep looks back this far past the crediting delay: far more than any outage
-# of the every-minute job, and it keeps the sweep's scan short.
-CATCH_UP = timedelta(days=90)
 CREDIT_BATCH = 500
 
 
@@ -75,6 +74,7 @@ class NewEntry:
     created_by_id: int | None = None
     reverses_id: int | None = None
     expires_at: datetime | None = None
+    breakdown: list[dict] | None = None
 
 
 def _expiry_for(expiry_months: int | None, kind: str, points: int, now: datetime):
@@ -104,7 +104,7 @@ def _write_entries(business: Business, accounts: dict[int, PointsAccount],
             points=new.points, balance_after=balance_after, source=new.source,
             reverses_id=new.reverses_id, description=new.description[:200],
             note=new.note[:200], created_by_id=new.created_by_id, created_at=now,
-            expires_at=new.expires_at))
+            expires_at=new.expires_at, breakdown=new.breakdown))
     if len(rows) == 1:
         _insert_entry(rows[0])
     else:
@@ -160,8 +160,8 @@ def _update_balances(accounts: list[PointsAccount], now: datetime) -> None:
 
 def post_entry(*, business: Business, client: Client, kind: str, points: int,
                description: str, source: str = "", note: str = "", created_by=None,
-               reverses: PointsEntry | None = None, now: datetime | None = None
-               ) -> PointsEntry:
+               reverses: PointsEntry | None = None, breakdown: list[dict] | None = None,
+               now: datetime | None = None) -> PointsEntry:
     """Post one entry; runs inside the caller's transaction (or its own)."""
     if client.business_id != business.pk:
         raise ValidationError(_("This client belongs to another business."))
@@ -182,7 +182,7 @@ def post_entry(*, business: Business, client: Client, kind: str, points: int,
         return _write_entries(business, {client.pk: account}, [NewEntry(
             client_id=client.pk, kind=kind, points=points, description=description,
             source=source, note=note, created_by_id=getattr(created_by, "pk", None),
-            reverses_id=getattr(reverses, "pk", None),
+            reverses_id=getattr(reverses, "pk", None), breakdown=breakdown,
             expires_at=_expiry_for(account.program_expiry_months, kind, points, now))],
             now=now)[0]
 
@@ -311,14 +311,24 @@ def update_program(*, business: Business, **values) -> Program:
 
 def on_loyalty_switched(*, business: Business, enabled: bool, now: datetime | None = None
                         ) -> None:
-    """Receiver of booking's extension switch: remember when the program came on, so
-    that nothing that happened while it was off earns."""
-    if not enabled:
-        return
+    """Receiver of booking's extension switch: record when the program is on, so that
+    what ends while it is off never earns, and what ended while it was on still earns
+    after an off and on again. An "on" while already on (a retry, or a setup that says
+    since when) keeps one period, from the earlier time."""
+    now = now or timezone.now()
     with transaction.atomic():
-        program = locks.lock_program(business)
-        program.enabled_at = now or timezone.now()
-        program.save(update_fields=["enabled_at"])
+        # Switches of one business run one after the other: one open period at most.
+        locks.lock_program(business)
+        current = (ProgramPeriod.objects.for_business(business)
+                   .filter(ended_at__isnull=True).first())
+        if enabled and current is None:
+            ProgramPeriod.objects.create(business=business, started_at=now)
+        elif enabled and now < current.started_at:
+            current.started_at = now
+            current.save(update_fields=["started_at"])
+        elif not enabled and current is not None:
+            current.ended_at = max(now, current.started_at)
+            current.save(update_fields=["ended_at"])
 
 
 @transaction.atomic(durable=True)
@@ -380,11 +390,8 @@ def credit_due_appointments(*, now: datetime | None = None, batch_size: int = CR
 def _credit_batch(program: Program, *, now: datetime, after, batch_size: int):
     business = program.business
     cutoff = now - timedelta(hours=program.crediting_delay_hours)
-    window_start = max(program.enabled_at or now, cutoff - CATCH_UP)
-    handled = AppointmentCredit.objects.filter(appointment=OuterRef("pk"))
-    due = (Appointment.objects.for_business(business)
-           .filter(state__in=HOLDING_STATES, ends_at__lte=cutoff, ends_at__gte=window_start)
-           .filter(~Exists(handled)))
+    due = appointments_to_credit(business=business, program=program,
+                                 now=now).filter(ends_at__lte=cutoff)
     if after is not None:
         after_end, after_pk = after
         due = due.filter(Q(ends_at__gt=after_end) | Q(ends_at=after_end, pk__gt=after_pk))
@@ -493,29 +500,6 @@ def on_appointment_state_changed(*, appointment: Appointment, from_state: str = 
 
 # --- crediting invoices ----------------------------------------------------------------
 
-def _invoice_lines(invoice, *, net_of_refunds: bool) -> list[rules.PaidLine]:
-    lines = []
-    for line in invoice.lines.select_related("appointment"):
-        quantity, amount = line.quantity, line.amount
-        if net_of_refunds:
-            quantity -= line.refunded_quantity
-            amount -= line.refunded_amount
-        if quantity <= 0 and amount <= 0:
-            continue
-        earns = line.appointment is None or appointment_earns(line.appointment)
-        lines.append(rules.PaidLine(kind=line.kind, quantity=max(quantity, 0),
-                                    amount=max(amount, 0), earns=earns))
-    return lines
-
-
-def _money_paid(invoice, *, net_of_refunds: bool):
-    from checkout.models import Tender
-    total = 0
-    for payment in invoice.payments.exclude(tender=Tender.GIFT_CARD):
-        total += payment.amount - (payment.refunded_amount if net_of_refunds else 0)
-    return total
-
-
 def _invoice_earns(program: Program | None, invoice) -> bool:
     if program is None or not invoice.business.loyalty_enabled or invoice.client_id is None:
         return False
@@ -533,9 +517,11 @@ def credit_invoice(*, invoice, now: datetime | None = None) -> PointsEntry | Non
     program = Program.objects.for_business(business).first()
     if not _invoice_earns(program, invoice):
         return None
-    points = rules.invoice_points(lines=_invoice_lines(invoice, net_of_refunds=False),
-                                  money_paid=_money_paid(invoice, net_of_refunds=False),
-                                  rules=program.earning_rules)
+    given = rules.invoice_points_by_rule(
+        lines=invoice_paid_lines(invoice, net_of_refunds=False),
+        money_paid=invoice_money_paid(invoice, net_of_refunds=False),
+        rules=program.earning_rules)
+    points = sum(item.points for item in given)
     if points <= 0:
         return None
     with translation.override(business.language):
@@ -544,7 +530,7 @@ def credit_invoice(*, invoice, now: datetime | None = None) -> PointsEntry | Non
             "points": points, "invoice": invoice.label}
     entry = post_entry(business=business, client=invoice.client, kind=EntryKind.EARN,
                        points=points, description=description, source=f"invoice:{invoice.pk}",
-                       now=now)
+                       breakdown=[item.as_json() for item in given], now=now)
     _notify_points_credited(entry, item=invoice.label)
     return entry
 
@@ -558,8 +544,8 @@ def reverse_for_refund(*, invoice, refund) -> PointsEntry | None:
         return None
     program = Program.objects.for_business(business).first()
     still_earned = rules.invoice_points(
-        lines=_invoice_lines(invoice, net_of_refunds=True),
-        money_paid=_money_paid(invoice, net_of_refunds=True),
+        lines=invoice_paid_lines(invoice, net_of_refunds=True),
+        money_paid=invoice_money_paid(invoice, net_of_refunds=True),
         rules=program.earning_rules) if program is not None else 0
     remaining = _net_of(business, earned)
     to_take = remaining - min(still_earned, remaining)

@@ -1,5 +1,6 @@
-"""Plug-in points for apps checkout does not know: a gift card redeemer and client
-badges (e.g. the loyalty balance at checkout)."""
+"""Plug-in points for apps checkout does not know: a gift card redeemer, client
+badges (e.g. the loyalty balance at checkout) and invoice sections (e.g. the points an
+invoice earned)."""
 
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from checkout import hooks, services
 from checkout.models import InvoiceState, Payment, Tender
 from checkout.services import TenderInput
-from tests.checkout.conftest import card, draft
+from tests.checkout.conftest import card, cash, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,22 @@ def test_a_client_badge_shows_at_checkout_when_the_client_is_chosen(
 
     assert f"{len(salon_client.first_name)} points" in with_client.content.decode()
     assert "points" not in without.content.decode()
+
+
+def test_an_invoice_section_shows_on_the_paid_invoice_s_page(client, business, staff,
+                                                             haircut):
+    def stamps(*, business, invoice):
+        return hooks.InvoiceSection(title="Stamps", lines=(f"1 stamp for {invoice.label}",))
+
+    invoice = draft(business, services_=[haircut])
+    services.pay_invoice(business=business, invoice=invoice, tenders=[cash("45.00")])
+    invoice.refresh_from_db()
+    client.force_login(staff)
+    hooks.register_invoice_section(stamps)
+    try:
+        page = client.get(reverse("checkout:invoice-detail", args=[business.slug, invoice.pk]))
+    finally:
+        hooks.unregister_invoice_section(stamps)
+
+    assert "<h2>Stamps</h2>" in page.content.decode()
+    assert f"<li>1 stamp for {invoice.label}</li>" in page.content.decode()

@@ -110,17 +110,6 @@ def test_nothing_is_earned_while_the_program_is_off(business, fan, colour):
     assert balance(business, fan) == 0
 
 
-def test_an_appointment_that_ended_before_the_program_came_on_earns_nothing(business, fan,
-                                                                           colour):
-    from booking.models import Extension
-    ended(business, fan, colour, hours_ago=6)
-    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
-    business.refresh_from_db()
-    tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=True)
-    services.credit_due_appointments()
-    assert balance(business, fan) == 0
-
-
 def test_cancelling_a_credited_appointment_takes_its_points_back_once(business, fan, colour,
                                                                       staff):
     appointment = ended(business, fan, colour)
@@ -214,3 +203,32 @@ def test_the_job_credits_in_batches_until_everything_due_is_done(business, colou
         ended(business, client, colour)
     assert services.credit_due_appointments(batch_size=3) == 7
     assert AppointmentCredit.objects.count() == 7
+
+
+def test_crediting_waits_until_the_delay_has_passed_to_the_second(business, fan, colour):
+    # Given an appointment that ended at a known moment, 3 hours' delay
+    appointment = ended(business, fan, colour, hours_ago=10)
+    due = appointment.ends_at + timedelta(hours=3)
+
+    # When the sweep runs one second before the due time, then exactly at it
+    before = services.credit_due_appointments(now=due - timedelta(seconds=1))
+    at_due = services.credit_due_appointments(now=due)
+
+    # Then the first credits nothing and the second credits it
+    assert (before, at_due) == (0, 1)
+
+
+def test_the_pending_list_gives_the_time_the_sweep_credits_to_the_second(business, fan,
+                                                                         colour):
+    # Given an appointment that ended at a known moment, 3 hours' delay
+    appointment = ended(business, fan, colour, hours_ago=10)
+    due = appointment.ends_at + timedelta(hours=3)
+
+    # When the pending list is read one second before the due time
+    [pending] = selectors.pending(business=business, client=fan,
+                                  now=due - timedelta(seconds=1))
+
+    # Then it says the appointment is credited at end + 3 hours, when the sweep credits it
+    assert pending.credit_at == due
+    assert services.credit_due_appointments(now=pending.credit_at - timedelta(seconds=1)) == 0
+    assert services.credit_due_appointments(now=pending.credit_at) == 1

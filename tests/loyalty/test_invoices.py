@@ -1,8 +1,10 @@
 """Invoice rules: points when the invoice is paid, taken back by refunds, once."""
 
+import html
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
@@ -87,3 +89,59 @@ def test_per_invoice_and_per_unit_rules_credit_on_payment(business, fan, product
     services.update_program(business=business, points_per_invoice=5, points_per_product_unit=2)
     sell(business, fan, product, quantity=3)
     assert selectors.balance_of(business=business, client=fan) == 11
+
+
+def invoice_page(web_client, business, invoice, user):
+    web_client.force_login(user)
+    page = web_client.get(reverse("checkout:invoice-detail", args=[business.slug, invoice.pk]))
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def test_the_paid_invoice_page_says_which_rule_gave_which_points(client, business, fan,
+                                                                 product, manager):
+    # Given 1 point per 5.00 spent and 1 point per paid invoice
+    services.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
+                            points_per_invoice=1)
+
+    # When a 21.50 serum is paid and the invoice opened in the back office
+    invoice = sell(business, fan, product)
+    page = invoice_page(client, business, invoice, manager)
+
+    # Then the page lists the 5 points rule by rule
+    assert "Loyalty points" in page
+    assert "4 points: 1 point per €5.00 spent" in page
+    assert "1 point: 1 point per paid invoice" in page
+
+
+def test_the_invoice_page_shows_what_a_refund_took_back(client, business, fan, product,
+                                                        spend_rule, manager):
+    invoice = sell(business, fan, product)
+    checkout_services.refund_invoice(business=business, invoice=invoice)
+    invoice.refresh_from_db()
+
+    page = invoice_page(client, business, invoice, manager)
+
+    assert "4 points: 1 point per €5.00 spent" in page
+    assert (f"\N{MINUS SIGN}4 points: Refund on {invoice.label}: points taken back"
+            in html.unescape(page))
+
+
+def test_an_entry_from_before_rules_were_recorded_is_explained_while_the_rules_hold(
+        client, business, fan, product, manager):
+    # Given an invoice paid with no invoice rule, then 4 points posted for it as before
+    # rules were recorded, under a spend rule set in between
+    invoice = sell(business, fan, product)
+    services.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
+                            spend_scope="products")
+    services.post_entry(business=business, client=fan, kind=EntryKind.EARN, points=4,
+                        description="4 points", source=f"invoice:{invoice.pk}")
+
+    # When the page is opened, then after the rule changed
+    unchanged = invoice_page(client, business, invoice, manager)
+    services.update_program(business=business, spend_points=2)
+    changed = invoice_page(client, business, invoice, manager)
+
+    # Then the rules of today explain it while they hold; after, the page says so
+    assert "4 points: 1 point per €5.00 spent on products" in unchanged
+    assert "4 points: rules not recorded at the time" in changed

@@ -49,6 +49,23 @@ def test_line_and_invoice_rules_add_up():
     assert rules.invoice_points(lines=lines, money_paid=Decimal(55), rules=combined) == 23
 
 
+def test_the_points_of_an_invoice_are_given_rule_by_rule():
+    lines = [PaidLine("service", 1, Decimal("21.50")), PaidLine("product", 2, Decimal("8"))]
+    combined = EarningRules(spend_points=1, spend_amount=Decimal("5.00"),
+                            spend_scope="services", per_product_unit=2, per_invoice=1)
+
+    given = rules.invoice_points_by_rule(lines=lines, money_paid=Decimal("29.50"),
+                                         rules=combined)
+
+    # 4 for 21.50 spent on services, 2 for each of 2 products, 1 for the invoice; the
+    # rule that gives nothing (per service line) is left out
+    assert [(item.rule, item.points, item.rate) for item in given] == [
+        ("per_spend", 4, 1), ("per_product_unit", 4, 2), ("per_invoice", 1, 1)]
+    assert (given[0].spend_amount, given[0].spend_scope) == (Decimal("5.00"), "services")
+    assert [rules.RulePoints.from_json(item.as_json()) for item in given] == given
+    assert rules.invoice_points(lines=lines, money_paid=Decimal("29.50"), rules=combined) == 9
+
+
 def test_a_line_of_a_booking_that_used_a_coupon_earns_nothing():
     lines = [PaidLine("service", 1, Decimal("30"), earns=False)]
     assert rules.invoice_points(lines=lines, money_paid=Decimal(30),

@@ -72,7 +72,7 @@ class ProductMachine(RuleBasedStateMachine):
         self.invoices = []
         self.slot = 0
         self.on = True
-        self.enabled_at = timezone.now() - timedelta(days=30)
+        self.on_since = timezone.now() - timedelta(days=30)
         self.resets = {client.pk: 0 for client in self.clients}
         self.expired = False
         self.cards = {}  # card pk -> expected balance
@@ -129,7 +129,7 @@ class ProductMachine(RuleBasedStateMachine):
         services.credit_due_appointments(batch_size=2)
         for appointment in self.open_appointments:
             if (appointment.pk not in self.credited and self.on
-                    and appointment.ends_at >= self.enabled_at):
+                    and appointment.ends_at >= self.on_since):
                 points = SERVICE_POINTS + PER_BOOKING
                 self.credited[appointment.pk] = points
                 self._gain(appointment.client_id, points)
@@ -203,9 +203,8 @@ class ProductMachine(RuleBasedStateMachine):
         tenant_services.set_extension(business=self.business, extension=Extension.LOYALTY,
                                       enabled=on)
         self.business.refresh_from_db()
-        if on and not self.on:
-            # Whatever ended before it came back on never earns.
-            self.enabled_at = timezone.now()
+        # Visits end hours before any switch of a run, while it was on: they earn once
+        # it is on again.
         self.on = on
 
     @rule(index=st.integers(0, 100))
