@@ -353,7 +353,7 @@ def _appointment_description(business: Business, appointment: Appointment, point
         return ngettext("%(points)s point for %(item)s on %(day)s",
                         "%(points)s points for %(item)s on %(day)s", points) % {
             "points": points, "item": appointment.title,
-            "day": format_day(day, business.language)}
+            "day": format_day(day, business.language, business.time_zone)}
 
 
 # --- crediting appointments -------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,6 +37,7 @@ from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
 from booking.services import notices
 from booking.views.backoffice import add_form_errors
+from core import dates
 from core.tenancy import get_for_business_or_404
 
 # Appointments this browser booked as a guest: their confirmation pages open for it.
@@ -147,7 +148,7 @@ def book_service(request, service_pk):
         day = today
     elif day > last_day:
         problems.append(_("Online booking is open up to %(date)s.")
-                        % {"date": formats.date_format(last_day, "DATE_FORMAT")})
+                        % {"date": dates.format_day(last_day, today=today)})
         day = last_day
     by_day = selectors.availability(
         business=business, service=service, start_day=day, days=LOOK_AHEAD_DAYS,

@@ -72,13 +72,16 @@ def test_the_preview_has_a_sample_for_every_variable(kind):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("language", "expected"), [
-    ("en", "Tuesday, May 5, 2026, 10:00\N{NARROW NO-BREAK SPACE}AM"),
-    ("fr", "mardi 5 mai 2026, 10:00"),
-    ("uk", "вівторок, 5 травня 2026\N{NARROW NO-BREAK SPACE}\N{CYRILLIC SMALL LETTER ER}., 10:00"),
+@pytest.mark.parametrize(("language", "time_zone", "expected"), [
+    ("en", "Europe/Paris", "Tuesday, 5 May 2026, 10:00"),
+    ("en", "America/New_York", "Tuesday, May 5, 2026, 4:00\N{NARROW NO-BREAK SPACE}AM"),
+    ("fr", "Europe/Paris", "mardi 5 mai 2026, 10:00"),
+    ("uk", "Europe/Paris",
+     "вівторок, 5 травня 2026\N{NARROW NO-BREAK SPACE}\N{CYRILLIC SMALL LETTER ER}., 10:00"),
 ])
-def test_dates_are_written_in_the_business_language_and_zone(language, expected):
-    business = BusinessFactory(language=language, time_zone="Europe/Paris")
+def test_dates_are_written_in_the_business_language_and_zone(language, time_zone, expected):
+    # English follows the business's country: day first and a 24-hour clock in France.
+    business = BusinessFactory(language=language, time_zone=time_zone)
 
     text = formatting.local_datetime(datetime(2026, 5, 5, 8, tzinfo=UTC), business=business)
 
