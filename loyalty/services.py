@@ -648,16 +648,18 @@ def _warn_business(program: Program, *, now: datetime) -> int:
         soon = [lot for lot in rules.upcoming_expiries(lots, spent=spent, now=now)
                 if lot.expires_at <= horizon]
         if soon:
-            _notify_points_expiring(business, account, soon)
+            _notify_points_expiring(business, account, soon, now=now)
             told += 1
         account.expiry_warned_until = horizon
         account.save(update_fields=["expiry_warned_until"])
     return told
 
 
-def _notify_points_expiring(business: Business, account: PointsAccount, soon) -> None:
+def _notify_points_expiring(business: Business, account: PointsAccount, soon, *,
+                            now: datetime) -> None:
     first_day = local_day(soon[0].expires_at, business.time_zone)
     notify(MessageKind.POINTS_EXPIRING, account.client, {
         "points": str(sum(lot.points for lot in soon)),
-        "expiry_date": format_day(first_day, business.language),
+        "expiry_date": format_day(first_day, business.language, business.time_zone,
+                                  today=local_day(now, business.time_zone)),
         "balance": str(account.balance)})
