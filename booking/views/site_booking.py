@@ -392,9 +392,12 @@ def _own_appointment(request, appointment_pk) -> Appointment:
 @site_view
 def appointment_detail(request, appointment_pk):
     appointment = _own_appointment(request, appointment_pk)
+    my_appointments = _login_on(request.business) and request.client is not None
     return render(request, "site/appointment.html", {
         "appointment": appointment, "booked": appointment.state == AppointmentState.BOOKED,
-        "my_appointments": _login_on(request.business) and request.client is not None})
+        "my_appointments": my_appointments,
+        "cancellation_line": notices.cancellation_line(
+            business=request.business, appointment=appointment, online=my_appointments)})
 
 
 @site_view
@@ -418,8 +421,7 @@ def my_appointments(request):
                 .select_related("business"))
     upcoming = sorted((a for a in rows if a.ends_at > now), key=lambda a: (a.starts_at, a.pk))
     for appointment in upcoming:
-        appointment.client_can_cancel = appointment_services.can_client_cancel(appointment,
-                                                                               now=now)
+        appointment.client_can_cancel = selectors.can_client_cancel(appointment, now=now)
     waitlist = (WaitlistEntry.objects.for_business(business)
                 .filter(client=request.client, state__in=OPEN_WAITLIST,
                         class_session__starts_at__gt=now)

@@ -28,7 +28,7 @@ def test_the_loyalty_kinds_are_the_marketing_ones():
 
 def test_callers_pass_the_variables_of_the_published_interface():
     assert {kind: set(names) for kind, names in CONTEXT_VARIABLES.items()} == {
-        "booking_confirmed": {"service", "date", "staff", "loyalty_line"},
+        "booking_confirmed": {"service", "date", "staff", "loyalty_line", "cancellation_line"},
         "booking_cancelled": {"service", "date", "staff"},
         "waitlist_offered": {"service", "date", "offer_link", "offer_expires"},
         "points_credited": {"points", "balance", "service", "description"},
