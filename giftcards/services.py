@@ -901,9 +901,12 @@ def _save_tier(business: Business, tier: RewardTier) -> RewardTier:
             raise ValidationError({"resets_card": _("Only the highest reward can start the "
                                                     "card over.")})
         if reset is not None and tier.threshold > reset.threshold:
-            raise ValidationError({"threshold": _(
+            raise ValidationError({"threshold": ngettext(
+                "%(name)s starts the card over at %(points)s point: no client could reach "
+                "this reward.",
                 "%(name)s starts the card over at %(points)s points: no client could reach "
-                "this reward.") % {"name": reset.name, "points": reset.threshold}})
+                "this reward.", reset.threshold) % {"name": reset.name,
+                                                    "points": reset.threshold}})
     tier.save()
     return tier
 

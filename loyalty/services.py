@@ -168,7 +168,8 @@ def post_entry(*, business: Business, client: Client, kind: str, points: int,
     if not isinstance(points, int) or isinstance(points, bool) or points == 0:
         raise ValidationError({"points": _("Enter a whole number of points other than 0.")})
     if abs(points) > MAX_POINTS:
-        raise ValidationError({"points": _("Enter at most %(max)s points.")
+        raise ValidationError({"points": ngettext("Enter at most %(max)s point.",
+                                                  "Enter at most %(max)s points.", MAX_POINTS)
                                % {"max": MAX_POINTS}})
     now = now or timezone.now()
     with transaction.atomic():
