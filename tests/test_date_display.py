@@ -13,9 +13,9 @@ DATE_MODULE = PROJECT_DIR / "core" / "dates.py"
 
 # `|date`, `|date:"..."`, `|time:"H:i"`, and their humanize cousins.
 DJANGO_DATE_FILTERS = re.compile(r"\|\s*(date|time|naturaltime|naturalday)\b(?!_)")
-# Formats a machine reads (ISO 8601: 2026-12-05T20:07:00Z) may use strftime; a clock
-# alone ("%H:%M") is for people (8:07 PM in some countries).
-MACHINE_FORMAT = re.compile(r"^%Y-%m-%d[%HMSTZ:\-]*$")
+# Formats a machine reads (ISO 8601: 2026-12-05T20:07:00Z, or 20261205-2007 in a file
+# name) may use strftime; a clock alone ("%H:%M") is for people (8:07 PM in some countries).
+MACHINE_FORMAT = re.compile(r"^%Y-?%m-?%d[%HMSTZ:\- ]*$")
 FORBIDDEN_IMPORTS = {"babel.dates", "django.utils.formats", "django.utils.dateformat"}
 
 
@@ -37,9 +37,15 @@ def django_date_filters(text: str) -> list[str]:
 
 
 def display_formatting(source: str) -> list[tuple[int, str]]:
-    """strftime with a format for people, and imports of other date formatters."""
+    """strftime or an f-string's format (f"{start:%H:%M}") for people, and imports of other
+    date formatters."""
     found = []
     for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):
+            spec = "".join(part.value for part in node.format_spec.values
+                           if isinstance(part, ast.Constant))
+            if "%" in spec and not MACHINE_FORMAT.match(spec):
+                found.append((node.lineno, "strftime"))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "strftime":
             pattern = node.args[0] if node.args else None
@@ -80,7 +86,8 @@ def test_the_code_detector_allows_iso_strftime_only():
               'a = day.strftime("%d/%m/%Y")\n'
               'b = moment.strftime("%Y-%m-%dT%H:%M:%SZ")\n'
               'c = moment.strftime(pattern)\n'
-              'd = clock.strftime("%H:%M")\n')
+              'd = clock.strftime("%H:%M")\n'
+              'e = f"{start:%H:%M}-{end:%Y-%m-%d %H:%M}"\n')
     assert sorted(display_formatting(source)) == [
         (1, "babel.dates"), (2, "django.utils.formats"), (3, "django.utils.dateformat"),
-        (4, "strftime"), (6, "strftime"), (7, "strftime")]
+        (4, "strftime"), (6, "strftime"), (7, "strftime"), (8, "strftime")]
