@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from booking import catalog_selectors, selectors
 from booking.forms_catalog import DATE_INPUT, TIME_INPUT
 from booking.models import AppointmentState
+from core import dates
 
 # Days the calendar opens; others (a typo like 0202-01-01) fall back to today.
 FIRST_DAY = date(1970, 1, 1)
@@ -42,8 +42,8 @@ def local_datetime(day: date, clock: time, zone) -> datetime:
             _("%(time)s does not exist on %(date)s: the clocks change that night. "
               "Choose another time."),
             code="nonexistent_time",
-            params={"time": clock.strftime("%H:%M"),
-                    "date": formats.date_format(day, "SHORT_DATE_FORMAT")})
+            params={"time": dates.format_time(clock, time_zone=zone.key),
+                    "date": dates.format_date(day, time_zone=zone.key)})
     return instant
 
 

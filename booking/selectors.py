@@ -4,11 +4,13 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from booking.availability import ExceptionRule, local_day_bounds, merge, working_intervals
 from booking.models import (
     Appointment,
+    AppointmentState,
     Business,
     ClassSession,
     Client,
@@ -178,6 +180,13 @@ def staff_is_free(*, business: Business, staff_member_id: int, busy_from: dateti
                 .filter(is_cancelled=False, staff_member_id=staff_member_id,
                         starts_at__lt=busy_until, ends_at__gt=busy_from))
     return not clashes.exists() and not sessions.exists()
+
+
+def can_client_cancel(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    """Clients cancel online only outside the business's notice period."""
+    now = now or timezone.now()
+    notice = timedelta(hours=appointment.business.cancellation_notice_hours)
+    return appointment.state == AppointmentState.BOOKED and appointment.starts_at - now >= notice
 
 
 def seats_taken(*, business: Business, class_session: ClassSession) -> int:

@@ -219,7 +219,8 @@ def _announce(business: Business, card: GiftCard) -> None:
         context = {
             "gift_card_code": card.display_code,
             "gift_card_value": format_money(card.value, business.currency),
-            "gift_card_expires": format_day(local_day(card.expires_at, business.time_zone)),
+            "gift_card_expires": format_day(card.expires_at, business.language,
+                                            business.time_zone, year=True),
             "purchaser_name": card.purchaser.full_name,
             "message": card.message,
         }
@@ -251,7 +252,8 @@ def _refuse_unusable(business: Business, card: GiftCard, now: datetime) -> None:
         raise ValidationError({"code": _("This gift card has been deactivated.")})
     if card.is_expired(now):
         raise ValidationError({"code": _("This gift card expired on %(day)s.") % {
-            "day": format_day(local_day(card.expires_at, business.time_zone))}})
+            "day": format_day(card.expires_at, business.language, business.time_zone,
+                              today=_today(business, now))}})
     if card.balance <= 0:
         raise ValidationError({"code": _("This gift card has been spent in full.")})
 
@@ -642,10 +644,12 @@ def check_coupon(business: Business, coupon: Coupon, *, client: Client | None,
         raise ValidationError({"code": _("This code is no longer valid.")})
     if coupon.valid_from and today < coupon.valid_from:
         raise ValidationError({"code": _("This code is valid from %(day)s.") % {
-            "day": format_day(coupon.valid_from)}})
+            "day": format_day(coupon.valid_from, business.language, business.time_zone,
+                              today=today)}})
     if coupon.valid_until and today > coupon.valid_until:
         raise ValidationError({"code": _("This code expired on %(day)s.") % {
-            "day": format_day(coupon.valid_until)}})
+            "day": format_day(coupon.valid_until, business.language, business.time_zone,
+                              today=today)}})
     if coupon.max_uses is not None and coupon.uses_count >= coupon.max_uses:
         raise ValidationError({"code": _("This code has already been used as often as it "
                                          "may be.")})
@@ -897,9 +901,12 @@ def _save_tier(business: Business, tier: RewardTier) -> RewardTier:
             raise ValidationError({"resets_card": _("Only the highest reward can start the "
                                                     "card over.")})
         if reset is not None and tier.threshold > reset.threshold:
-            raise ValidationError({"threshold": _(
+            raise ValidationError({"threshold": ngettext(
+                "%(name)s starts the card over at %(points)s point: no client could reach "
+                "this reward.",
                 "%(name)s starts the card over at %(points)s points: no client could reach "
-                "this reward.") % {"name": reset.name, "points": reset.threshold}})
+                "this reward.", reset.threshold) % {"name": reset.name,
+                                                    "points": reset.threshold}})
     tier.save()
     return tier
 
@@ -959,7 +966,9 @@ def _unlock(business: Business, client: Client, tier: RewardTier, *, balance: in
 
     with translation.override(business.language):
         context = {"reward_code": code.code, "reward_name": code.name,
-                   "reward_expires": format_day(code.valid_until), "balance": str(balance)}
+                   "reward_expires": format_day(code.valid_until, business.language,
+                                                business.time_zone, year=True),
+                   "balance": str(balance)}
     notify("reward_unlocked", client, context)
     return code
 

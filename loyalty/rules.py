@@ -7,7 +7,7 @@ at 1 point per 5.00, 21.50 earns 4 and a following 4.95 earns 0).
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
 SPEND_ALL = "all"
@@ -174,3 +174,18 @@ def upcoming_expiries(credits: Iterable[Lot], *, spent: int, now: datetime) -> l
         if lot.expires_at is not None and lot.expires_at > now:
             grouped[lot.expires_at] = grouped.get(lot.expires_at, 0) + lot.points
     return [Lot(expires_at, points) for expires_at, points in sorted(grouped.items())]
+
+
+@dataclass(frozen=True)
+class ExpiryDay:
+    day: date
+    points: int
+
+
+def expiries_by_day(lots: Iterable[Lot], zone: tzinfo) -> list[ExpiryDay]:
+    """One line per local day: lots credited at different times of a day expire that day."""
+    grouped: dict[date, int] = {}
+    for lot in lots:
+        day = lot.expires_at.astimezone(zone).date()
+        grouped[day] = grouped.get(day, 0) + lot.points
+    return [ExpiryDay(day, points) for day, points in sorted(grouped.items())]

@@ -377,6 +377,7 @@ class LoyaltySummary:
     balance: int
     pending: list[PendingCredit]
     expiries: list[rules.Lot]
+    expiry_days: list[rules.ExpiryDay]
 
     @property
     def pending_points(self) -> int:
@@ -386,11 +387,12 @@ class LoyaltySummary:
 def summary(*, business: Business, client: Client, now: datetime | None = None
             ) -> LoyaltySummary:
     now = now or timezone.now()
+    expiries = upcoming_expiries(business=business, client=client, now=now)
     return LoyaltySummary(
         enabled=program_enabled(business),
         balance=balance_of(business=business, client=client),
         pending=pending(business=business, client=client, now=now),
-        expiries=upcoming_expiries(business=business, client=client, now=now))
+        expiries=expiries, expiry_days=rules.expiries_by_day(expiries, business.zone))
 
 
 def checkout_badge(*, business: Business, client: Client) -> str | None:

@@ -168,7 +168,8 @@ def post_entry(*, business: Business, client: Client, kind: str, points: int,
     if not isinstance(points, int) or isinstance(points, bool) or points == 0:
         raise ValidationError({"points": _("Enter a whole number of points other than 0.")})
     if abs(points) > MAX_POINTS:
-        raise ValidationError({"points": _("Enter at most %(max)s points.")
+        raise ValidationError({"points": ngettext("Enter at most %(max)s point.",
+                                                  "Enter at most %(max)s points.", MAX_POINTS)
                                % {"max": MAX_POINTS}})
     now = now or timezone.now()
     with transaction.atomic():
@@ -363,7 +364,7 @@ def _appointment_description(business: Business, appointment: Appointment, point
         return ngettext("%(points)s point for %(item)s on %(day)s",
                         "%(points)s points for %(item)s on %(day)s", points) % {
             "points": points, "item": appointment.title,
-            "day": format_day(day, business.language)}
+            "day": format_day(day, business.language, business.time_zone)}
 
 
 # --- crediting appointments -------------------------------------------------------------
@@ -634,16 +635,18 @@ def _warn_business(program: Program, *, now: datetime) -> int:
         soon = [lot for lot in rules.upcoming_expiries(lots, spent=spent, now=now)
                 if lot.expires_at <= horizon]
         if soon:
-            _notify_points_expiring(business, account, soon)
+            _notify_points_expiring(business, account, soon, now=now)
             told += 1
         account.expiry_warned_until = horizon
         account.save(update_fields=["expiry_warned_until"])
     return told
 
 
-def _notify_points_expiring(business: Business, account: PointsAccount, soon) -> None:
+def _notify_points_expiring(business: Business, account: PointsAccount, soon, *,
+                            now: datetime) -> None:
     first_day = local_day(soon[0].expires_at, business.time_zone)
     notify(MessageKind.POINTS_EXPIRING, account.client, {
         "points": str(sum(lot.points for lot in soon)),
-        "expiry_date": format_day(first_day, business.language),
+        "expiry_date": format_day(first_day, business.language, business.time_zone,
+                                  today=local_day(now, business.time_zone)),
         "balance": str(account.balance)})

@@ -32,6 +32,8 @@ DEFAULTS: dict[str, DefaultTemplate] = {
             "{{ service }} with {{ staff }}\n"
             "{{ date }}\n"
             "\n"
+            "{{ cancellation_line }}\n"
+            "\n"
             "{{ loyalty_line }}\n"
             "\n"
             "Open the attached file to add it to your calendar. To see your appointments or "

@@ -34,7 +34,8 @@ COMMON_VARIABLES = ("client_name", "business_name", "booking_link", "unsubscribe
 
 # What the caller passes, per kind.
 CONTEXT_VARIABLES: dict[str, tuple[str, ...]] = {
-    MessageKind.BOOKING_CONFIRMED: ("service", "date", "staff", "loyalty_line"),
+    MessageKind.BOOKING_CONFIRMED: ("service", "date", "staff", "loyalty_line",
+                                    "cancellation_line"),
     MessageKind.BOOKING_CANCELLED: ("service", "date", "staff"),
     MessageKind.WAITLIST_OFFERED: ("service", "date", "offer_link", "offer_expires"),
     MessageKind.POINTS_CREDITED: ("points", "balance", "service", "description"),
@@ -55,6 +56,8 @@ VARIABLE_HELP = {
     "date": _("The day and time of the appointment, in your time zone."),
     "staff": _("Who performs the service."),
     "loyalty_line": _("What the booking will earn in points, when Loyalty is on."),
+    "cancellation_line": _("Until when and how the client can cancel (online, or by "
+                           "writing to you once the notice period has begun)."),
     "offer_link": _("The link that takes the offered seat."),
     "offer_expires": _("Until when the seat is held."),
     "points": _("The points credited, or the change (negative for a deduction)."),

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from booking.models import Business
 from core.money import format_money
@@ -63,6 +64,10 @@ def sample_context(kind: str, business: Business) -> dict[str, str]:
         "date": formatting.local_datetime(appointment, business=business),
         "staff": _("Marie"),
         "loyalty_line": _("This booking will earn you 10 points."),
+        "cancellation_line": ngettext(
+            "You can cancel it from My appointments up to %(hours)s hour before it starts.",
+            "You can cancel it from My appointments up to %(hours)s hours before it starts.",
+            business.cancellation_notice_hours) % {"hours": business.cancellation_notice_hours},
         "offer_link": links.absolute(f"/{business.slug}/classes/…/"),
         "offer_expires": formatting.local_time(appointment - timedelta(days=2),
                                                business=business),

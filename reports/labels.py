@@ -42,7 +42,8 @@ def points_source(business: Business) -> Callable[..., str]:
             if moment is None:
                 return texts["appointment"]
             return texts["appointment_on"] % {
-                "day": format_day(local_day(moment, business.time_zone), language)}
+                "day": format_day(local_day(moment, business.time_zone), language,
+                                  business.time_zone)}
         if prefix in ("invoice", "refund") and number is not None:
             # As Invoice.display_number writes it.
             return texts[prefix] % {"number": f"{number:06d}"}

@@ -12,7 +12,6 @@ background export can fetch it.
 from tempfile import TemporaryFile
 from urllib.parse import urlencode
 
-from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from booking.access import backoffice_view
+from core import dates
 from core.tenancy import get_for_business_or_404
 from reports import charts, exporting, selectors, services
 from reports.definitions import REPORTS, available_reports, get_report
@@ -213,13 +213,13 @@ def dashboard(request):
     business = request.business
     locale = translation.to_locale(translation.get_language())
     weeks = selectors.weekly_points(business=business)
-    labels = [format_skeleton("MMMd", week.start, locale=locale) for week in weeks]
+    labels = [dates.format_short_day(week.start) for week in weeks]
 
     def number(value: float) -> str:
         return format_decimal(value, locale=locale)
 
-    period = {"first": format_skeleton("yMMMd", weeks[0].start, locale=locale),
-              "last": format_skeleton("yMMMd", weeks[-1].start, locale=locale)}
+    period = {"first": dates.format_date(weeks[0].start),
+              "last": dates.format_date(weeks[-1].start)}
     points_chart = charts.bar_chart(
         chart_id="points-per-week", title=_("Points per week"),
         description=_("Points earned, spent and expired in each week from %(first)s to "

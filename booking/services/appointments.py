@@ -181,12 +181,6 @@ def book_class_seat(*, business: Business, client: Client, class_session: ClassS
     return appointment
 
 
-def can_client_cancel(appointment: Appointment, *, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    notice = timedelta(hours=appointment.business.cancellation_notice_hours)
-    return appointment.state == AppointmentState.BOOKED and appointment.starts_at - now >= notice
-
-
 @transaction.atomic(durable=True)
 def cancel_appointment(*, business: Business, appointment: Appointment, by: User | None,
                        by_client: bool = False, note: str = "", now: datetime | None = None
@@ -202,7 +196,7 @@ def _cancel(*, business, appointment, by, by_client, note, now) -> Appointment:
     appointment = locks.lock_appointment(business, appointment.pk)
     if appointment.state != AppointmentState.BOOKED:
         raise ValidationError(_("Only a booked appointment can be cancelled."))
-    if by_client and not can_client_cancel(appointment, now=now):
+    if by_client and not selectors.can_client_cancel(appointment, now=now):
         raise ValidationError(
             ngettext("Appointments can be cancelled online up to %(hours)s hour before they "
                      "start. Please call the salon.",

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from booking import locks
 from booking.models import (
@@ -61,7 +62,9 @@ def name_error(name: str) -> str | None:
 
 def duration_error(minutes: int | None) -> str | None:
     if minutes is None or not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
-        return _("The duration must be between %(min)d and %(max)d minutes.") % {
+        return ngettext("The duration must be between %(min)d and %(max)d minute.",
+                        "The duration must be between %(min)d and %(max)d minutes.",
+                        MAX_DURATION_MINUTES) % {
             "min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES}
     return None
 
@@ -80,7 +83,9 @@ def capacity_error(capacity: int | None) -> str | None:
 
 def _buffer_error(minutes: int | None) -> str | None:
     if minutes is None or not 0 <= minutes <= MAX_BUFFER_MINUTES:
-        return _("A buffer is between 0 and %(max)d minutes.") % {"max": MAX_BUFFER_MINUTES}
+        return ngettext("A buffer is between 0 and %(max)d minute.",
+                        "A buffer is between 0 and %(max)d minutes.",
+                        MAX_BUFFER_MINUTES) % {"max": MAX_BUFFER_MINUTES}
     return None
 
 

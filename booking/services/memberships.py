@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from booking.models import Business, Client, ClientMembership, MembershipPlan
 from booking.services.catalog import (
@@ -27,8 +28,9 @@ def _save_plan(plan: MembershipPlan) -> MembershipPlan:
         "name": name_error(plan.name),
         "price": price_error(plan.price),
         "validity_days": None if plan.validity_days is not None
-        and 1 <= plan.validity_days <= MAX_VALIDITY_DAYS else _(
-            "A plan is valid for 1 to %(max)d days.") % {"max": MAX_VALIDITY_DAYS},
+        and 1 <= plan.validity_days <= MAX_VALIDITY_DAYS else ngettext(
+            "A plan is valid for 1 to %(max)d day.", "A plan is valid for 1 to %(max)d days.",
+            MAX_VALIDITY_DAYS) % {"max": MAX_VALIDITY_DAYS},
     })
     save_named(plan, clash=_("A membership plan already has this name."))
     return plan

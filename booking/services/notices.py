@@ -7,11 +7,15 @@ appointment as an iCalendar file, whose SEQUENCE grows with every change of the
 appointment so that the client's calendar applies the latest one.
 """
 
+from datetime import datetime
+
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from booking.models import Appointment, AppointmentEvent, Business, WaitlistEntry
+from booking import selectors
+from booking.models import Appointment, AppointmentEvent, Business, Extension, WaitlistEntry
 from notifications import formatting, hooks, links
 from notifications.ics import build_ics
 from notifications.kinds import MessageKind
@@ -51,12 +55,39 @@ def _appointment_values(business: Business, appointment: Appointment) -> dict[st
             "staff": str(appointment.staff_member)}
 
 
+def cancellation_line(*, business: Business, appointment: Appointment, online: bool,
+                      now: datetime | None = None) -> str:
+    """How the client can cancel, as the confirmation page and email say it (in the active
+    language). Online (`online`: the client has My appointments) until the notice period;
+    once it has begun, a booking made at short notice can only be cancelled by writing."""
+    hours = business.cancellation_notice_hours
+    email = business.contact_email
+    if not selectors.can_client_cancel(appointment, now=now):
+        return ngettext(
+            "Online cancellation is no longer possible: the appointment starts in less than "
+            "%(hours)s hour. To cancel it, write to us at %(email)s.",
+            "Online cancellation is no longer possible: the appointment starts in less than "
+            "%(hours)s hours. To cancel it, write to us at %(email)s.", hours) % {
+            "hours": hours, "email": email}
+    if online:
+        return ngettext(
+            "You can cancel it from My appointments up to %(hours)s hour before it starts.",
+            "You can cancel it from My appointments up to %(hours)s hours before it starts.",
+            hours) % {"hours": hours}
+    return _("To change or cancel it, write to us at %(email)s.") % {"email": email}
+
+
 def appointment_booked(*, business: Business, appointment: Appointment) -> None:
     """Booked or moved: the confirmation, with the time it now has."""
+    online = (business.has_extension(Extension.CLIENT_LOGIN)
+              and appointment.client.user_id is not None)
     with translation.override(business.language):
         loyalty_line = hooks.appointment_lines(business=business, appointment=appointment)
+        cancellation = cancellation_line(business=business, appointment=appointment,
+                                         online=online)
     notify(MessageKind.BOOKING_CONFIRMED, appointment.client,
-           {**_appointment_values(business, appointment), "loyalty_line": loyalty_line},
+           {**_appointment_values(business, appointment), "loyalty_line": loyalty_line,
+            "cancellation_line": cancellation},
            attachments=[_calendar_file(appointment, cancelled=False)])
 
 

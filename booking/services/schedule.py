@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from booking import locks
 from booking.models import Business, ScheduleException, StaffMember, Weekday, WorkingHours
 from booking.services.catalog import check_same_business, refuse
+from core import dates
 
 
 def weekday_key(weekday: int) -> str:
@@ -25,26 +26,31 @@ def weekday_key(weekday: int) -> str:
     return Weekday(weekday).name.lower()
 
 
-def _span(start: time, end: time) -> str:
-    return f"{start:%H:%M}\N{EN DASH}{end:%H:%M}"
+def _span(start: time, end: time, time_zone: str) -> str:
+    # The clock of the business's country ("09:00" in Paris, "9:00 AM" in New York).
+    return (f"{dates.format_time(start, time_zone=time_zone)}\N{EN DASH}"
+            f"{dates.format_time(end, time_zone=time_zone)}")
 
 
-def _day_errors(weekday: int, intervals: Sequence[tuple[time, time]]) -> list[str]:
+def _day_errors(weekday: int, intervals: Sequence[tuple[time, time]], time_zone: str
+                ) -> list[str]:
     # Leads the sentence: French and Ukrainian day names are lowercase.
     day = capfirst(Weekday(weekday).label)
     errors = [_("%(day)s: %(span)s must end after it starts.") % {
-        "day": day, "span": _span(start, end)} for start, end in intervals if end <= start]
+        "day": day, "span": _span(start, end, time_zone)}
+        for start, end in intervals if end <= start]
     if errors:
         return errors
     ordered = sorted(intervals)
     for (start, end), (next_start, next_end) in pairwise(ordered):
         if next_start < end:
             errors.append(_("%(day)s: %(first)s and %(second)s overlap.") % {
-                "day": day, "first": _span(start, end), "second": _span(next_start, next_end)})
+                "day": day, "first": _span(start, end, time_zone),
+                "second": _span(next_start, next_end, time_zone)})
         elif next_start == end:
             errors.append(_("%(day)s: %(first)s and %(second)s touch; make them one interval.")
-                          % {"day": day, "first": _span(start, end),
-                             "second": _span(next_start, next_end)})
+                          % {"day": day, "first": _span(start, end, time_zone),
+                             "second": _span(next_start, next_end, time_zone)})
     return errors
 
 
@@ -59,7 +65,8 @@ def set_working_week(*, business: Business, staff_member: StaffMember,
     if not set(week) <= set(Weekday.values):
         raise ValueError(f"Weekdays are 0 to 6, not {sorted(set(week) - set(Weekday.values))}")
     check_same_business(business, "staff_member", staff_member)
-    errors = {weekday_key(day): _day_errors(day, intervals) for day, intervals in week.items()}
+    errors = {weekday_key(day): _day_errors(day, intervals, business.time_zone)
+              for day, intervals in week.items()}
     errors = {key: messages for key, messages in errors.items() if messages}
     if errors:
         raise ValidationError(errors)

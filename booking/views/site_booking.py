@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,6 +37,7 @@ from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
 from booking.services import notices
 from booking.views.backoffice import add_form_errors
+from core import dates
 from core.tenancy import get_for_business_or_404
 
 # Appointments this browser booked as a guest: their confirmation pages open for it.
@@ -159,7 +160,7 @@ def book_service(request, service_pk):
         day = today
     elif day > last_day:
         problems.append(_("Online booking is open up to %(date)s.")
-                        % {"date": formats.date_format(last_day, "DATE_FORMAT")})
+                        % {"date": dates.format_day(last_day, today=today)})
         day = last_day
     by_day = selectors.availability(
         business=business, service=service, start_day=day, days=LOOK_AHEAD_DAYS,
@@ -406,9 +407,12 @@ def _own_appointment(request, appointment_pk) -> Appointment:
 @site_view
 def appointment_detail(request, appointment_pk):
     appointment = _own_appointment(request, appointment_pk)
+    my_appointments = _login_on(request.business) and request.client is not None
     return render(request, "site/appointment.html", {
         "appointment": appointment, "booked": appointment.state == AppointmentState.BOOKED,
-        "my_appointments": _login_on(request.business) and request.client is not None})
+        "my_appointments": my_appointments,
+        "cancellation_line": notices.cancellation_line(
+            business=request.business, appointment=appointment, online=my_appointments)})
 
 
 @site_view
@@ -432,8 +436,7 @@ def my_appointments(request):
                 .select_related("business"))
     upcoming = sorted((a for a in rows if a.ends_at > now), key=lambda a: (a.starts_at, a.pk))
     for appointment in upcoming:
-        appointment.client_can_cancel = appointment_services.can_client_cancel(appointment,
-                                                                               now=now)
+        appointment.client_can_cancel = selectors.can_client_cancel(appointment, now=now)
     waitlist = (WaitlistEntry.objects.for_business(business)
                 .filter(client=request.client, state__in=OPEN_WAITLIST,
                         class_session__starts_at__gt=now)

@@ -1,7 +1,5 @@
 from django import template
-from django.utils import timezone, translation
 
-from core.dates import format_day, format_moment, local_day
 from loyalty import hooks, selectors
 
 register = template.Library()
@@ -11,18 +9,6 @@ register = template.Library()
 def signed(points: int) -> str:
     """+5 and \N{MINUS SIGN}3, as a statement shows them."""
     return f"+{points}" if points > 0 else f"\N{MINUS SIGN}{abs(points)}"
-
-
-@register.filter
-def moment(value) -> str:
-    return format_moment(value, timezone.get_current_timezone_name(),
-                         translation.get_language())
-
-
-@register.filter
-def day(value) -> str:
-    return format_day(local_day(value, timezone.get_current_timezone_name()),
-                      translation.get_language())
 
 
 @register.simple_tag

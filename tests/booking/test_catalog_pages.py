@@ -328,7 +328,7 @@ def test_a_session_entered_at_10_on_30_march_2026_is_stored_at_8_utc_and_shown_a
     client.force_login(manager)
     page = client.get(url(business, "class-session-list"),
                       {"first_day": "2026-03-30", "last_day": "2026-03-30"})
-    assert "Mon 30 Mar 2026, 10:00" in page.content.decode()
+    assert "Mon, 30 Mar 2026, 10:00" in page.content.decode()
 
 
 def test_a_time_that_does_not_exist_in_the_salon_is_refused(client, business, manager):

@@ -65,6 +65,19 @@ def test_a_bad_day_is_refused_with_a_message_naming_it(business, anna, intervals
     assert WorkingHours.objects.for_business(business).count() == 1
 
 
+def test_the_message_writes_times_as_the_business_s_country_does(business, anna):
+    business.time_zone = "America/New_York"
+    business.save(update_fields=["time_zone"])
+
+    with pytest.raises(ValidationError) as excinfo:
+        schedule.set_working_week(business=business, staff_member=anna,
+                                  week={1: [(time(13), time(9))]})
+
+    assert excinfo.value.message_dict == {"tuesday": [
+        "Tuesday: 1:00\N{NARROW NO-BREAK SPACE}PM\N{EN DASH}9:00\N{NARROW NO-BREAK SPACE}AM "
+        "must end after it starts."]}
+
+
 def test_a_staff_member_of_another_business_is_refused(business, other_business):
     theirs = StaffMemberFactory(business=other_business)
 

@@ -116,7 +116,7 @@ def test_an_attended_class_seat_earns_the_class_points_after_the_delay(business,
     entry = PointsEntry.objects.get(client=camille)
     assert (entry.kind, entry.points, entry.source) == (EntryKind.EARN, 3,
                                                        f"appointment:{seat.pk}")
-    assert entry.description == "3 points for Gentle yoga on November 3"
+    assert entry.description == "3 points for Gentle yoga on 3 November"
     assert selectors.balance_of(business=business, client=camille) == 3
 
 

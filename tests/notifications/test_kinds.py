@@ -28,7 +28,7 @@ def test_the_loyalty_kinds_are_the_marketing_ones():
 
 def test_callers_pass_the_variables_of_the_published_interface():
     assert {kind: set(names) for kind, names in CONTEXT_VARIABLES.items()} == {
-        "booking_confirmed": {"service", "date", "staff", "loyalty_line"},
+        "booking_confirmed": {"service", "date", "staff", "loyalty_line", "cancellation_line"},
         "booking_cancelled": {"service", "date", "staff"},
         "waitlist_offered": {"service", "date", "offer_link", "offer_expires"},
         "points_credited": {"points", "balance", "service", "description"},
@@ -72,13 +72,16 @@ def test_the_preview_has_a_sample_for_every_variable(kind):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("language", "expected"), [
-    ("en", "Tuesday, May 5, 2026, 10:00\N{NARROW NO-BREAK SPACE}AM"),
-    ("fr", "mardi 5 mai 2026, 10:00"),
-    ("uk", "вівторок, 5 травня 2026\N{NARROW NO-BREAK SPACE}\N{CYRILLIC SMALL LETTER ER}., 10:00"),
+@pytest.mark.parametrize(("language", "time_zone", "expected"), [
+    ("en", "Europe/Paris", "Tuesday, 5 May 2026, 10:00"),
+    ("en", "America/New_York", "Tuesday, May 5, 2026, 4:00\N{NARROW NO-BREAK SPACE}AM"),
+    ("fr", "Europe/Paris", "mardi 5 mai 2026, 10:00"),
+    ("uk", "Europe/Paris",
+     "вівторок, 5 травня 2026\N{NARROW NO-BREAK SPACE}\N{CYRILLIC SMALL LETTER ER}., 10:00"),
 ])
-def test_dates_are_written_in_the_business_language_and_zone(language, expected):
-    business = BusinessFactory(language=language, time_zone="Europe/Paris")
+def test_dates_are_written_in_the_business_language_and_zone(language, time_zone, expected):
+    # English follows the business's country: day first and a 24-hour clock in France.
+    business = BusinessFactory(language=language, time_zone=time_zone)
 
     text = formatting.local_datetime(datetime(2026, 5, 5, 8, tzinfo=UTC), business=business)
 
