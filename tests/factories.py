@@ -57,7 +57,14 @@ from giftcards.models import (
     GiftCardTransaction,
     RewardTier,
 )
-from loyalty.models import AppointmentCredit, CatalogPoints, PointsAccount, PointsEntry, Program
+from loyalty.models import (
+    AppointmentCredit,
+    CatalogPoints,
+    PointsAccount,
+    PointsEntry,
+    Program,
+    ProgramPeriod,
+)
 from notifications.kinds import MessageKind
 from notifications.models import MessageStatus, MessageTemplate, OutboundMessage
 from reports.models import ExportAudit, ExportJob
@@ -401,6 +408,16 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     points_per_booking = 1
 
 
+class ProgramPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramPeriod
+
+    business = factory.SubFactory(BusinessFactory)
+    # Closed, so that a business may hold several and its open period stays its own.
+    started_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    ended_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=20))
+
+
 class CatalogPointsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CatalogPoints
@@ -615,6 +632,7 @@ FACTORIES = {
     RefundLine: RefundLineFactory,
     RefundAllocation: RefundAllocationFactory,
     Program: ProgramFactory,
+    ProgramPeriod: ProgramPeriodFactory,
     CatalogPoints: CatalogPointsFactory,
     PointsAccount: PointsAccountFactory,
     PointsEntry: PointsEntryFactory,

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.storage import storages
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -18,6 +19,14 @@ def manager_browser(client, business, member_of):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def stored(settings):
+    """Export files in memory, in no folder: only the storage API reaches them."""
+    settings.STORAGES = {**settings.STORAGES, "exports": {
+        "BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    return storages["exports"]
 
 
 def report_url(business, name: str, suffix: str = "") -> str:

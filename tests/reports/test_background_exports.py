@@ -40,14 +40,6 @@ def worker_env(export_dir):
     return {"REPORTS_EXPORT_DIR": str(export_dir), "REPORTS_XLSX_MAX_ROWS": "3"}
 
 
-@pytest.fixture
-def stored(settings):
-    """Export files in memory, in no folder: only the storage API reaches them."""
-    settings.STORAGES = {**settings.STORAGES, "exports": {
-        "BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    return storages["exports"]
-
-
 def stored_files(storage) -> list[str]:
     return [f"{folder}/{name}" for folder in storage.listdir("")[0]
             for name in storage.listdir(folder)[1]]

@@ -82,10 +82,9 @@ def test_a_large_export_by_staff_runs_in_the_background_for_them(client, busines
 
 
 def test_staff_download_their_background_export_and_not_a_colleague_s(
-        client, business, staff, manager, settings, tmp_path):
-    settings.REPORTS_EXPORT_DIR = export_dir = tmp_path
-    mine = finished_job(business, export_dir, user=staff, content=b"mine")
-    theirs = finished_job(business, export_dir, user=manager)
+        client, business, staff, manager, stored):
+    mine = finished_job(business, user=staff, content=b"mine")
+    theirs = finished_job(business, user=manager)
     client.force_login(staff)
 
     own = client.get(reverse("reports:export-download", args=[business.slug, mine.pk]))
