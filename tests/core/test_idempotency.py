@@ -181,11 +181,9 @@ def test_a_key_that_is_too_long_is_refused(api_for, business):
     assert response.json()["error"]["code"] == "invalid_idempotency_key"
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_with_one_key_create_one_client(api_for, business):
-    api_key = api_for(business).token.raw_key
-    statuses, barrier = [], threading.Barrier(8)
+def post_at_once(api_key: str, key: str, *, senders: int = 8) -> list[int]:
+    """The status codes of `senders` threads posting BODY with one key at the same instant."""
+    statuses, barrier = [], threading.Barrier(senders)
 
     def send():
         from rest_framework.test import APIClient
@@ -194,15 +192,22 @@ def test_concurrent_requests_with_one_key_create_one_client(api_for, business):
         api.credentials(HTTP_AUTHORIZATION=f"Token {api_key}")
         barrier.wait()
         try:
-            statuses.append(post(api, BODY, "race").status_code)
+            statuses.append(post(api, BODY, key).status_code)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=send) for _ in range(8)]
+    threads = [threading.Thread(target=send) for _ in range(senders)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return statuses
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_create_one_client(api_for, business):
+    statuses = post_at_once(api_for(business).token.raw_key, "race")
 
     assert Client.objects.for_business(business).count() == 1
     assert statuses.count(201) >= 1
@@ -214,24 +219,8 @@ def test_concurrent_requests_with_one_key_create_one_client(api_for, business):
 def test_concurrent_retries_take_over_an_abandoned_claim_once(api_for, business, lease):
     api_key = api_for(business).token.raw_key
     abandoned_claim(business, "abandoned", claimed_ago=lease + timedelta(seconds=1))
-    statuses, barrier = [], threading.Barrier(8)
 
-    def send():
-        from rest_framework.test import APIClient
-
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {api_key}")
-        barrier.wait()
-        try:
-            statuses.append(post(api, BODY, "abandoned").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = post_at_once(api_key, "abandoned")
 
     assert Client.objects.for_business(business).count() == 1
     assert statuses.count(201) >= 1
