@@ -25,20 +25,9 @@ from booking.models import (
 )
 from booking.services import catalog as catalog_services
 from booking.services import memberships as membership_services
-from core.api import CursorPagination, LocalDateTimeField
+from core.api import BusinessRowField, CursorPagination, LocalDateTimeField
 from core.idempotency import idempotent
 from core.viewsets import TenantModelViewSet
-
-
-class BusinessPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id of the token's business: another business's id "does not exist"."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.for_business(self.context["view"].business)
 
 
 class ByPosition(CursorPagination):
@@ -101,7 +90,7 @@ class ServiceSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2)
     buffer_before_minutes = serializers.IntegerField(default=0)
     buffer_after_minutes = serializers.IntegerField(default=0)
-    staff = BusinessPrimaryKeyField(StaffMember, many=True, required=False,
+    staff = BusinessRowField(StaffMember, many=True, required=False,
                                     help_text="Ids of the staff members who perform it.")
 
     class Meta:
@@ -190,8 +179,8 @@ class ClassTypeViewSet(UpdateThroughService, mixins.ListModelMixin, mixins.Retri
 
 
 class ClassSessionSerializer(serializers.ModelSerializer):
-    class_type = BusinessPrimaryKeyField(ClassType)
-    staff_member = BusinessPrimaryKeyField(StaffMember)
+    class_type = BusinessRowField(ClassType)
+    staff_member = BusinessRowField(StaffMember)
     starts_at = LocalDateTimeField(
         help_text="ISO 8601; without an offset, the business's local time.")
     capacity = serializers.IntegerField(required=False, allow_null=True,
@@ -286,8 +275,8 @@ class MembershipPlanViewSet(UpdateThroughService, mixins.ListModelMixin,
 
 
 class ClientMembershipSerializer(serializers.ModelSerializer):
-    client = BusinessPrimaryKeyField(Client)
-    plan = BusinessPrimaryKeyField(MembershipPlan)
+    client = BusinessRowField(Client)
+    plan = BusinessRowField(MembershipPlan)
 
     class Meta:
         model = ClientMembership

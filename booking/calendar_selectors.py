@@ -16,7 +16,7 @@ from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
 from booking import catalog_selectors, selectors
-from booking.availability import ExceptionRule, local_day_bounds, working_intervals
+from booking.availability import ExceptionRule, working_intervals
 from booking.models import (
     HOLDING_STATES,
     Appointment,
@@ -30,6 +30,7 @@ from booking.models import (
     WaitlistEntry,
     WorkingHours,
 )
+from core.dates import local_day_bounds
 
 DAY_MINUTES = 24 * 60
 FALLBACK_AXIS = (8 * 60, 20 * 60)

@@ -4,16 +4,11 @@ Two use cases that lock the same rows then wait for each other instead of
 deadlocking. Every booking of a staff member's time locks that staff member first.
 """
 
-from booking.models import Appointment, Business, ClassSession, Client, StaffMember
+from booking.models import Appointment, Business, ClassSession, StaffMember
 
 
 def lock_business(business: Business) -> Business:
     return Business.objects.select_for_update().get(pk=business.pk)
-
-
-def lock_clients(business: Business, client_ids) -> list[Client]:
-    return list(Client.objects.for_business(business).select_for_update()
-                .filter(pk__in=client_ids).order_by("pk"))
 
 
 def lock_staff_members(business: Business, staff_member_ids) -> list[StaffMember]:

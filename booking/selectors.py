@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from booking.availability import ExceptionRule, local_day_bounds, merge, working_intervals
+from booking.availability import ExceptionRule, merge, working_intervals
 from booking.models import (
     Appointment,
     AppointmentState,
@@ -23,6 +23,7 @@ from booking.models import (
     WorkingHours,
 )
 from booking.slots import Interval, free_slots_any_staff
+from core.dates import local_day_bounds
 
 
 def memberships_of(user: User) -> QuerySet[StaffMembership]:

@@ -6,7 +6,6 @@ are ids of the token's business; another business's id "does not exist".
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -27,6 +26,7 @@ from checkout.models import (
     RefundLine,
     Tender,
 )
+from core.api import BusinessRowField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
@@ -38,19 +38,6 @@ def _money(**kwargs):
 
 def _rate(**kwargs):
     return serializers.DecimalField(max_digits=5, decimal_places=2, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class BusinessRowField(serializers.PrimaryKeyRelatedField):
-    """The id of a row of the token's business."""
-
-    def __init__(self, model, not_found, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-        self.error_messages["does_not_exist"] = not_found
-
-    def get_queryset(self):
-        return self.model.objects.for_business(self.context["view"].business)
 
 
 # Products ----------------------------------------------------------------------------------

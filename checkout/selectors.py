@@ -5,7 +5,7 @@ number of rows.
 """
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
@@ -25,13 +25,7 @@ from checkout.models import (
     RefundAllocation,
     RefundLine,
 )
-
-
-def local_day_bounds(day: date, business: Business) -> tuple[datetime, datetime]:
-    """The UTC instants of the business's local midnights starting and ending `day`."""
-    start = datetime.combine(day, time(0), tzinfo=business.zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=business.zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
+from core.dates import local_day_bounds
 
 
 def products(*, business: Business, active_only: bool = False) -> QuerySet[Product]:
@@ -54,9 +48,9 @@ def invoices(*, business: Business, state: str = "", day_from: date | None = Non
     if state:
         rows = rows.filter(state=state)
     if day_from is not None:
-        rows = rows.filter(issued__gte=local_day_bounds(day_from, business)[0])
+        rows = rows.filter(issued__gte=local_day_bounds(day_from, business.zone)[0])
     if day_to is not None:
-        rows = rows.filter(issued__lt=local_day_bounds(day_to, business)[1])
+        rows = rows.filter(issued__lt=local_day_bounds(day_to, business.zone)[1])
     return rows
 
 
@@ -98,7 +92,7 @@ def billable_appointments(*, business: Business, client: Client, day: date
                           ) -> QuerySet[Appointment]:
     """The client's appointments on a local day that can go on an invoice: not cancelled,
     and not already on one (unless refunded in full)."""
-    start, end = local_day_bounds(day, business)
+    start, end = local_day_bounds(day, business.zone)
     invoiced = InvoiceLine.objects.for_business(business).filter(
         appointment=OuterRef("pk"), refunded_quantity__lt=F("quantity"))
     return (Appointment.objects.for_business(business)

@@ -41,6 +41,7 @@ from checkout.models import (
     Tender,
 )
 from core.money import format_money, quantize
+from core.validation import check_same_business, refuse
 
 MAX_QUANTITY = 999
 MAX_PRICE = Decimal("1000000.00")
@@ -75,17 +76,6 @@ class PaymentResult:
 
 
 # Checks ------------------------------------------------------------------------------------
-
-def _refuse(errors: Mapping[str, str | None]) -> None:
-    failed = {name: message for name, message in errors.items() if message}
-    if failed:
-        raise ValidationError(failed)
-
-
-def _same_business(business: Business, name: str, *rows) -> None:
-    if any(row is not None and row.business_id != business.pk for row in rows):
-        raise ValidationError({name: _("This belongs to another business.")})
-
 
 def _has_cents_only(value: Decimal) -> bool:
     try:
@@ -142,7 +132,7 @@ def _discount_error(kind: str, value, *, base: Decimal) -> str | None:
 def _save_product(business: Business, product: Product) -> Product:
     product.name = (product.name or "").strip()
     product.sku = (product.sku or "").strip()
-    _refuse({
+    refuse({
         "name": None if product.name else _("Enter a name."),
         "sku": None if product.sku else _("Enter a SKU."),
         "price": _price_error(product.price),
@@ -172,7 +162,7 @@ def update_product(*, business: Business, product: Product, **changes) -> Produc
     unknown = set(changes) - set(PRODUCT_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    _same_business(business, "__all__", product)
+    check_same_business(business, product, field="__all__")
     locked = locks.lock_products(business, [product.pk])[product.pk]
     for name, value in changes.items():
         setattr(locked, name, value)
@@ -182,7 +172,7 @@ def update_product(*, business: Business, product: Product, **changes) -> Produc
 @transaction.atomic(durable=True)
 def update_checkout_settings(*, business: Business, service_tax_rate: Decimal
                              ) -> CheckoutSettings:
-    _refuse({"service_tax_rate": _rate_error(service_tax_rate)})
+    refuse({"service_tax_rate": _rate_error(service_tax_rate)})
     settings, _created = CheckoutSettings.objects.update_or_create(
         business=business, defaults={"service_tax_rate": service_tax_rate})
     return settings
@@ -198,12 +188,12 @@ def _service_tax_rate(business: Business) -> Decimal:
 @transaction.atomic(durable=True)
 def start_invoice(*, business: Business, client: Client | None = None, by=None) -> Invoice:
     """A new draft for `client`, or for a walk-in without one."""
-    _same_business(business, "client", client)
+    check_same_business(business, client, field="client")
     return Invoice.objects.create(business=business, client=client, created_by=by)
 
 
 def _lock_draft(business: Business, invoice: Invoice) -> Invoice:
-    _same_business(business, "__all__", invoice)
+    check_same_business(business, invoice, field="__all__")
     locked = locks.lock_invoice(business, invoice.pk)
     if not locked.is_draft:
         raise ValidationError(_("%(invoice)s is already paid: it can no longer change.")
@@ -265,7 +255,7 @@ def _invoice_holding(business: Business, appointment: Appointment) -> Invoice | 
 @transaction.atomic(durable=True)
 def set_invoice_client(*, business: Business, invoice: Invoice, client: Client | None
                        ) -> Invoice:
-    _same_business(business, "client", client)
+    check_same_business(business, client, field="client")
     draft = _lock_draft(business, invoice)
     others = InvoiceLine.objects.for_business(business).filter(
         invoice=draft, appointment__isnull=False)
@@ -285,11 +275,11 @@ def set_invoice_client(*, business: Business, invoice: Invoice, client: Client |
 def add_appointment_line(*, business: Business, invoice: Invoice, appointment: Appointment,
                          tax_rate: Decimal | None = None) -> InvoiceLine:
     """Charge an appointment at its booked price; a walk-in draft becomes its client's."""
-    _same_business(business, "appointment", appointment)
+    check_same_business(business, appointment, field="appointment")
     draft = _lock_draft(business, invoice)
     appointment = booking_locks.lock_appointment(business, appointment.pk)
     tax_rate = _service_tax_rate(business) if tax_rate is None else tax_rate
-    _refuse({"tax_rate": _rate_error(tax_rate)})
+    refuse({"tax_rate": _rate_error(tax_rate)})
     if appointment.state == AppointmentState.CANCELLED:
         raise ValidationError({"appointment": _("A cancelled appointment cannot be charged.")})
     if draft.client_id is not None and draft.client_id != appointment.client_id:
@@ -314,11 +304,11 @@ def add_service_line(*, business: Business, invoice: Invoice, service: Service,
                      quantity: int = 1, tax_rate: Decimal | None = None) -> InvoiceLine:
     """A service done without an appointment; description and price default to the
     catalog's."""
-    _same_business(business, "service", service)
+    check_same_business(business, service, field="service")
     draft = _lock_draft(business, invoice)
     unit_price = service.price if unit_price is None else unit_price
     tax_rate = _service_tax_rate(business) if tax_rate is None else tax_rate
-    _refuse({"unit_price": _price_error(unit_price), "quantity": _quantity_error(quantity),
+    refuse({"unit_price": _price_error(unit_price), "quantity": _quantity_error(quantity),
              "tax_rate": _rate_error(tax_rate)})
     return _add_line(business, draft, InvoiceLine(
         business=business, invoice=draft, kind=LineKind.SERVICE,
@@ -333,9 +323,9 @@ def add_product_line(*, business: Business, invoice: Invoice, product: Product,
 
     Stock is taken when the invoice is paid, not here: a draft reserves nothing.
     """
-    _same_business(business, "product", product)
+    check_same_business(business, product, field="product")
     draft = _lock_draft(business, invoice)
-    _refuse({"quantity": _quantity_error(quantity)})
+    refuse({"quantity": _quantity_error(quantity)})
     if not product.is_active:
         raise ValidationError({"product": _("%(product)s is no longer on sale.")
                                % {"product": product.name}})
@@ -343,7 +333,7 @@ def add_product_line(*, business: Business, invoice: Invoice, product: Product,
                 .filter(invoice=draft, product=product).first())
     if existing is not None:
         existing.quantity += quantity
-        _refuse({"quantity": _quantity_error(existing.quantity)})
+        refuse({"quantity": _quantity_error(existing.quantity)})
         existing.save(update_fields=["quantity"])
         _reprice(business, draft)
         existing.refresh_from_db()
@@ -360,7 +350,7 @@ def add_gift_card_line(*, business: Business, invoice: Invoice, amount: Decimal,
     """Sell a gift card of `amount`. The card itself is issued by the giftcards app when
     it hears `invoice_paid`; checkout records only the sale."""
     draft = _lock_draft(business, invoice)
-    _refuse({"amount": _price_error(amount, positive=True)})
+    refuse({"amount": _price_error(amount, positive=True)})
     return _add_line(business, draft, InvoiceLine(
         business=business, invoice=draft, kind=LineKind.GIFT_CARD,
         description=(description or "").strip() or _("Gift card"), quantity=1,
@@ -368,7 +358,7 @@ def add_gift_card_line(*, business: Business, invoice: Invoice, amount: Decimal,
 
 
 def _line_of(business: Business, draft: Invoice, line: InvoiceLine) -> InvoiceLine:
-    _same_business(business, "line", line)
+    check_same_business(business, line, field="line")
     found = InvoiceLine.objects.for_business(business).filter(invoice=draft, pk=line.pk).first()
     if found is None:
         raise ValidationError({"line": _("This line is not on this invoice.")})
@@ -391,7 +381,7 @@ def set_line_discount(*, business: Business, invoice: Invoice, line: InvoiceLine
     if line.kind == LineKind.GIFT_CARD and kind != DiscountKind.NONE:
         raise ValidationError({"discount_kind": _(
             "Gift cards are sold at their value: they take no discount.")})
-    _refuse({"discount_value": _discount_error(kind, value, base=line.gross)})
+    refuse({"discount_value": _discount_error(kind, value, base=line.gross)})
     line.discount_kind = kind
     line.discount_value = value if kind != DiscountKind.NONE else Decimal(0)
     line.save(update_fields=["discount_kind", "discount_value"])
@@ -408,7 +398,7 @@ def set_invoice_discount(*, business: Business, invoice: Invoice, kind: str,
     base = sum((line.gross - line.line_discount - line.code_discount
                 for line in _lines(business, draft) if line.kind != LineKind.GIFT_CARD),
                Decimal(0))
-    _refuse({"discount_value": _discount_error(kind, value, base=base)})
+    refuse({"discount_value": _discount_error(kind, value, base=base)})
     draft.discount_kind = kind
     draft.discount_value = value if kind != DiscountKind.NONE else Decimal(0)
     draft.save(update_fields=["discount_kind", "discount_value"])
@@ -501,7 +491,7 @@ def _check_tenders(tenders: Sequence[TenderInput], due: Decimal, currency: str) 
     for tender in tenders:
         if tender.tender not in Tender.values:
             raise ValidationError({"tenders": _("Choose cash, card or gift card.")})
-        _refuse({tender.tender: _price_error(tender.amount, positive=True)})
+        refuse({tender.tender: _price_error(tender.amount, positive=True)})
     gift_cards = [t for t in tenders if t.tender == Tender.GIFT_CARD]
     if gift_cards and hooks.gift_card_redeemer() is None:
         raise ValidationError({"gift_card": _(
@@ -584,7 +574,7 @@ def pay_invoice(*, business: Business, invoice: Invoice, tenders: Sequence[Tende
     Product stock is taken now; selling more than the stock is allowed and warned
     about (the client has the product in hand; the count was wrong).
     """
-    _same_business(business, "__all__", invoice)
+    check_same_business(business, invoice, field="__all__")
     locked = locks.lock_invoice(business, invoice.pk)
     if not locked.is_draft:
         raise ValidationError(_("%(invoice)s is already paid.") % {"invoice": locked.label})
@@ -673,7 +663,7 @@ def refund_invoice(*, business: Business, invoice: Invoice,
                    now=None) -> Refund:
     """Refund some units of some lines (`{line_id: quantity}`), or all that is left
     (`quantities=None`), to the tenders the invoice was paid with; restock products."""
-    _same_business(business, "__all__", invoice)
+    check_same_business(business, invoice, field="__all__")
     locked = locks.lock_invoice(business, invoice.pk)
     if locked.is_draft:
         raise ValidationError(_("A draft has not been paid: discard it instead."))

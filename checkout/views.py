@@ -37,6 +37,7 @@ from checkout.forms import (
     ServiceLineForm,
 )
 from checkout.models import Invoice, InvoiceLine, Product
+from core.errors import add_form_errors, one_line
 from core.money import format_money
 from core.tenancy import get_for_business_or_404
 
@@ -44,13 +45,6 @@ CLIENT_RESULTS = 20
 INVOICES_PER_PAGE = 50
 
 
-def add_form_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the fields it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _url(request, name: str, *args) -> str:
@@ -241,7 +235,7 @@ def remove_code(request, invoice_pk):
     try:
         services.remove_code(business=request.business, invoice=invoice)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     if request.htmx:
         return _render_draft(request, invoice.pk)
     return redirect(_url(request, "draft", invoice.pk))
@@ -272,7 +266,7 @@ def _line_action(request, invoice_pk: int, invoice_line_pk: int, write):
     try:
         write(invoice, line)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     if request.htmx:
         return _render_draft(request, invoice.pk)
     return redirect(_url(request, "draft", invoice.pk))
@@ -309,7 +303,7 @@ def discard_draft(request, invoice_pk):
     try:
         services.discard_invoice(business=request.business, invoice=invoice)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
         return redirect(_url(request, "invoice-detail", invoice.pk))
     messages.success(request, _("Draft discarded."))
     return redirect(_url(request, "start"))

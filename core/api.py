@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
@@ -108,3 +109,17 @@ class LocalDateTimeField(serializers.DateTimeField):
             if local.utcoffset() != local.replace(fold=1).utcoffset():
                 self.fail("not_one_instant", zone=str(zone))
         return super().enforce_timezone(value)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class BusinessRowField(serializers.PrimaryKeyRelatedField):
+    """The id of a row of the token's business: another business's id "does not exist"."""
+
+    def __init__(self, model, not_found=None, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+        if not_found is not None:
+            self.error_messages["does_not_exist"] = not_found
+
+    def get_queryset(self):
+        return self.model.objects.for_business(self.context["view"].business)

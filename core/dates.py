@@ -9,7 +9,7 @@ Templates use the filters of `core/templatetags/dates.py`, never Django's `date`
 """
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,13 @@ def _local(moment: datetime, time_zone: str | None) -> datetime:
         raise ValueError("moment must be a timezone-aware datetime")
     return moment.astimezone(ZoneInfo(time_zone) if time_zone
                              else timezone.get_current_timezone())
+
+
+def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants of local midnight at the start and end of `day` in `tz`."""
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def local_day(moment: datetime, time_zone: str) -> date:

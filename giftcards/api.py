@@ -8,15 +8,14 @@ code is "not found" like an unknown one.
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from booking.models import Client, Role, Service
-from core.api import OptionalEmailField
+from core.api import BusinessRowField, OptionalEmailField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
@@ -37,19 +36,6 @@ from giftcards.models import (
 
 def _money(**kwargs):
     return serializers.DecimalField(max_digits=12, decimal_places=2, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class BusinessRowField(serializers.PrimaryKeyRelatedField):
-    """The id of a row of the token's business."""
-
-    def __init__(self, model, not_found, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-        self.error_messages["does_not_exist"] = not_found
-
-    def get_queryset(self):
-        return self.model.objects.for_business(self.context["view"].business)
 
 
 class ManagerWrites:

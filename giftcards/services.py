@@ -28,6 +28,7 @@ from booking.models import Appointment, Business, Client, Service
 from checkout.models import InvoiceLine, InvoiceState, LineKind, RefundLine
 from core.dates import format_day, local_day
 from core.money import format_money, quantize
+from core.validation import check_same_business, refuse
 from giftcards import codes, locks, payments, selectors
 from giftcards.models import (
     MAX_POINTS_PRICE,
@@ -59,17 +60,6 @@ COUPON_FIELDS = ("code", "name", "discount_kind", "value", "service", "applies_t
 
 
 # Checks ------------------------------------------------------------------------------------
-
-def _refuse(errors: dict[str, str | None]) -> None:
-    failed = {name: message for name, message in errors.items() if message}
-    if failed:
-        raise ValidationError(failed)
-
-
-def _same_business(business: Business, name: str, *rows) -> None:
-    if any(row is not None and row.business_id != business.pk for row in rows):
-        raise ValidationError({name: _("This belongs to another business.")})
-
 
 def _amount_error(value, *, allow_zero: bool = False) -> str | None:
     if not isinstance(value, Decimal) or not value.is_finite():
@@ -109,7 +99,7 @@ def _save_offer(offer: GiftCardOffer) -> GiftCardOffer:
     offer.name = _text(offer.name, 120)
     if not offer.points_enabled:
         offer.points_price = offer.points_price or None
-    _refuse({
+    refuse({
         "name": None if offer.name else _("Enter a name."),
         "value": _amount_error(offer.value),
         "price": _amount_error(offer.price, allow_zero=True),
@@ -138,7 +128,7 @@ def update_offer(*, business: Business, offer: GiftCardOffer, **changes) -> Gift
     unknown = set(changes) - set(OFFER_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    _same_business(business, "__all__", offer)
+    check_same_business(business, offer, field="__all__")
     locked = GiftCardOffer.objects.for_business(business).select_for_update().get(pk=offer.pk)
     for name, value in changes.items():
         setattr(locked, name, value)
@@ -187,10 +177,10 @@ def _issue(business: Business, *, value: Decimal, validity_days: int, origin: st
            offer: GiftCardOffer | None = None, purchaser: Client | None = None,
            recipient_name: str = "", recipient_email: str = "", message: str = "",
            invoice_line=None, by=None, now: datetime) -> GiftCard:
-    _refuse({"value": _amount_error(value),
+    refuse({"value": _amount_error(value),
              "validity_days": _whole_number_error(validity_days, low=1,
                                                   high=MAX_VALIDITY_DAYS)})
-    _same_business(business, "purchaser", purchaser)
+    check_same_business(business, purchaser, field="purchaser")
     card = GiftCard(
         business=business, origin=origin, offer=offer, value=value, balance=Decimal(0),
         expires_at=now + timedelta(days=validity_days), purchaser=purchaser,
@@ -235,7 +225,7 @@ def issue_gift_card(*, business: Business, value: Decimal, validity_days: int,
                     offer: GiftCardOffer | None = None, by=None,
                     now: datetime | None = None) -> GiftCard:
     """Staff issue a card (a present, a compensation, a sale recorded elsewhere)."""
-    _same_business(business, "offer", offer)
+    check_same_business(business, offer, field="offer")
     return _issue(business, value=value, validity_days=validity_days,
                   origin=GiftCardOrigin.STAFF, offer=offer, purchaser=purchaser,
                   recipient_name=recipient_name, recipient_email=recipient_email,
@@ -261,7 +251,7 @@ def _refuse_unusable(business: Business, card: GiftCard, now: datetime) -> None:
 def redeem(business: Business, card_id: int, *, amount: Decimal, source: str = "",
            note: str = "", by=None, now: datetime | None = None) -> GiftCardTransaction:
     """Take `amount` from the card, in the caller's transaction (or its own)."""
-    _refuse({"amount": _amount_error(amount)})
+    refuse({"amount": _amount_error(amount)})
     now = now or timezone.now()
     with transaction.atomic():
         card = locks.lock_gift_card(business, card_id)
@@ -301,7 +291,7 @@ def refund(business: Business, redemption: GiftCardTransaction, *, amount: Decim
     if redemption.business_id != business.pk or redemption.kind != TransactionKind.REDEEM:
         raise ValidationError(_("Only a payment made with a gift card can be given back."))
     if amount is not None:
-        _refuse({"amount": _amount_error(amount)})
+        refuse({"amount": _amount_error(amount)})
     now = now or timezone.now()
     with transaction.atomic():
         card = locks.lock_gift_card(business, redemption.card_id)
@@ -352,7 +342,7 @@ def _cancel(business: Business, card_id: int, *, source: str, by=None,
 @transaction.atomic(durable=True)
 def set_gift_card_active(*, business: Business, card: GiftCard, active: bool) -> GiftCard:
     """Deactivate a card (it can no longer pay) or reactivate it; its balance stays."""
-    _same_business(business, "__all__", card)
+    check_same_business(business, card, field="__all__")
     locked = locks.lock_gift_card(business, card.pk)
     if active and _posted(business, TransactionKind.CANCEL, f"card:{locked.pk}:cancel"):
         raise ValidationError(_("A cancelled gift card cannot be reactivated."))
@@ -381,8 +371,8 @@ def buy_with_points(*, business: Business, client: Client, offer: GiftCardOffer,
     all: too few points refuse the purchase and leave nothing behind."""
     from loyalty.services import spend_points
 
-    _same_business(business, "offer", offer, client)
-    _refuse({"offer": _points_offer_error(business, offer)})
+    check_same_business(business, offer, client, field="offer")
+    refuse({"offer": _points_offer_error(business, offer)})
     now = now or timezone.now()
     card = _issue(business, value=offer.value, validity_days=offer.validity_days,
                   origin=GiftCardOrigin.POINTS, offer=offer, purchaser=client,
@@ -405,7 +395,7 @@ def refund_points_purchase(*, business: Business, card: GiftCard, by=None,
     """Take back an unused card bought with points and give the points back, once."""
     from loyalty.services import reverse_entry
 
-    _same_business(business, "__all__", card)
+    check_same_business(business, card, field="__all__")
     now = now or timezone.now()
     locked = locks.lock_gift_card(business, card.pk)
     if locked.origin != GiftCardOrigin.POINTS or locked.points_entry_id is None:
@@ -429,7 +419,7 @@ def start_purchase(*, business: Business, client: Client, offer: GiftCardOffer,
                    provider_name: str, recipient_name: str = "", recipient_email: str = "",
                    message: str = "", now: datetime | None = None) -> GiftCardPurchase:
     """Record what the client is buying before the payment provider is asked."""
-    _same_business(business, "offer", offer, client)
+    check_same_business(business, offer, client, field="offer")
     if not offer.is_active:
         raise ValidationError({"offer": _("This gift card is no longer on sale.")})
     purchase = GiftCardPurchase(
@@ -564,9 +554,9 @@ def _save_coupon(business: Business, coupon: Coupon) -> Coupon:
     coupon.code = codes.normalise(coupon.code or "")
     coupon.name = _text(coupon.name, 120) or coupon.code
     _normalise_discount(coupon)
-    _refuse(_coupon_errors(coupon))
-    _same_business(business, "client", coupon.client)
-    _same_business(business, "service", coupon.service)
+    refuse(_coupon_errors(coupon))
+    check_same_business(business, coupon.client, field="client")
+    check_same_business(business, coupon.service, field="service")
     if coupon.max_uses is not None and coupon.uses_count > coupon.max_uses:
         raise ValidationError({"max_uses": ngettext(
             "This code has already been used %(count)s time.",
@@ -600,7 +590,7 @@ def update_coupon(*, business: Business, coupon: Coupon, **changes) -> Coupon:
     unknown = set(changes) - set(COUPON_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    _same_business(business, "__all__", coupon)
+    check_same_business(business, coupon, field="__all__")
     locked = locks.lock_coupon(business, coupon.pk)
     if locked.is_loyalty and set(changes) - {"is_active"}:
         raise ValidationError(_("A loyalty reward code can only be deactivated or "
@@ -612,7 +602,7 @@ def update_coupon(*, business: Business, coupon: Coupon, **changes) -> Coupon:
 
 @transaction.atomic(durable=True)
 def set_coupon_active(*, business: Business, coupon: Coupon, active: bool) -> Coupon:
-    _same_business(business, "__all__", coupon)
+    check_same_business(business, coupon, field="__all__")
     locked = locks.lock_coupon(business, coupon.pk)
     locked.is_active = active
     locked.save(update_fields=["is_active"])
@@ -888,8 +878,8 @@ def _save_tier(business: Business, tier: RewardTier) -> RewardTier:
               "validity_days": _whole_number_error(tier.validity_days, low=1,
                                                    high=MAX_VALIDITY_DAYS),
               **_discount_errors(tier)}
-    _refuse(errors)
-    _same_business(business, "service", tier.service)
+    refuse(errors)
+    check_same_business(business, tier.service, field="service")
     if tier.is_active:
         others = RewardTier.objects.for_business(business).filter(is_active=True).exclude(
             pk=tier.pk)
@@ -931,7 +921,7 @@ def update_tier(*, business: Business, tier: RewardTier, **changes) -> RewardTie
     unknown = set(changes) - set(TIER_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    _same_business(business, "__all__", tier)
+    check_same_business(business, tier, field="__all__")
     locks.lock_tiers(business)
     locked = RewardTier.objects.for_business(business).get(pk=tier.pk)
     for name, value in changes.items():
@@ -1028,8 +1018,8 @@ def give_reward(*, business: Business, client: Client, by, tier: RewardTier | No
                 now: datetime | None = None) -> Coupon:
     """Staff give a client an existing reward (`tier`) or a new custom one. No points
     are taken and no "reward unlocked" email is sent: staff hand it over themselves."""
-    _same_business(business, "client", client)
-    _same_business(business, "tier", tier)
+    check_same_business(business, client, field="client")
+    check_same_business(business, tier, field="tier")
     now = now or timezone.now()
     if tier is not None:
         return _reward_code(business, client, origin=CouponOrigin.GIVEN, name=tier.name,
@@ -1041,10 +1031,10 @@ def give_reward(*, business: Business, client: Client, by, tier: RewardTier | No
                         value=value, service=service, applies_to=applies_to,
                         validity_days=validity_days)
     _normalise_discount(custom)
-    _refuse({"name": None if custom.name else _("Enter a name."),
+    refuse({"name": None if custom.name else _("Enter a name."),
              "validity_days": _whole_number_error(validity_days, low=1, high=MAX_VALIDITY_DAYS),
              **_discount_errors(custom)})
-    _same_business(business, "service", custom.service)
+    check_same_business(business, custom.service, field="service")
     return _reward_code(business, client, origin=CouponOrigin.GIVEN, name=custom.name,
                         discount_kind=custom.discount_kind, value=custom.value,
                         service=custom.service, applies_to=custom.applies_to,

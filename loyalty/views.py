@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from booking import selectors as booking_selectors
 from booking.access import backoffice_view, client_required, site_view
 from booking.models import ClassType, Client, Role, Service
+from core.errors import add_form_errors, one_line
 from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
 from loyalty import selectors, services
@@ -22,13 +23,6 @@ from loyalty.models import EntryKind, PointsEntry
 
 HISTORY_PAGE = 100
 
-
-def _add_errors(form, refusal: ValidationError) -> None:
-    if hasattr(refusal, "error_dict"):
-        for field, errors in refusal.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal)
 
 
 @backoffice_view(role=Role.MANAGER)
@@ -44,7 +38,7 @@ def program_settings(request):
             try:
                 services.update_program(business=business, **form.cleaned_data)
             except ValidationError as refusal:
-                _add_errors(form, refusal)
+                add_form_errors(form, refusal)
             else:
                 messages.success(request, _("Loyalty settings saved. They apply to points "
                                             "earned from now on."))
@@ -71,7 +65,7 @@ def _catalog_points(request, *, service=None, class_type=None):
             services.set_catalog_points(business=business, service=service,
                                         class_type=class_type, **form.cleaned_data)
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_form_errors(form, refusal)
         else:
             messages.success(request, _("Loyalty points of %(item)s saved.") % {"item": item})
             return redirect(back)
@@ -131,7 +125,7 @@ def _adjust(request, *, popup: bool):
             entry = services.adjust_points(business=business, client=client, by=request.user,
                                            **form.cleaned_data)
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_form_errors(form, refusal)
         else:
             messages.success(request, ngettext(
                 "%(name)s now has %(count)s point.", "%(name)s now has %(count)s points.",
@@ -153,7 +147,7 @@ def undo_adjustment(request, points_entry_pk):
     try:
         services.undo_adjustment(business=business, entry=entry, by=request.user)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     else:
         messages.success(request, _("Adjustment undone."))
     return redirect("booking:client-detail", slug=business.slug, client_pk=entry.client_id)

@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from booking.models import Appointment, Business, Client, Service
 from checkout.models import Invoice, InvoiceLine, InvoiceState, Refund
-from checkout.selectors import local_day_bounds
+from core.dates import local_day_bounds
 from giftcards.models import GiftCard, GiftCardOffer, TransactionKind
 from loyalty import selectors as loyalty_selectors
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
@@ -145,11 +145,11 @@ def clients_report(*, business: Business, date_from: date | None = None,
     spending = Invoice.objects.for_business(business).filter(client=OuterRef("pk"),
                                                              state__in=SPENDING_STATES)
     if date_from is not None:
-        start = local_day_bounds(date_from, business)[0]
+        start = local_day_bounds(date_from, business.zone)[0]
         visits = visits.filter(starts_at__gte=start)
         spending = spending.filter(paid_at__gte=start)
     if date_to is not None:
-        end = local_day_bounds(date_to, business)[1]
+        end = local_day_bounds(date_to, business.zone)[1]
         visits = visits.filter(starts_at__lt=end)
         spending = spending.filter(paid_at__lt=end)
     money = DecimalField(max_digits=14, decimal_places=2)
@@ -176,9 +176,9 @@ def points_entries(*, business: Business, date_from: date | None = None,
     a kind, and a service (entries of its appointments and of invoices that sold it)."""
     entries = PointsEntry.objects.for_business(business)
     if date_from is not None:
-        entries = entries.filter(created_at__gte=local_day_bounds(date_from, business)[0])
+        entries = entries.filter(created_at__gte=local_day_bounds(date_from, business.zone)[0])
     if date_to is not None:
-        entries = entries.filter(created_at__lt=local_day_bounds(date_to, business)[1])
+        entries = entries.filter(created_at__lt=local_day_bounds(date_to, business.zone)[1])
     if client is not None:
         entries = entries.filter(client=client)
     if search.strip():
@@ -266,9 +266,9 @@ def gift_cards_issued(*, business: Business, date_from: date | None = None,
     """Cards issued on the local days given, of one offer or all."""
     cards = GiftCard.objects.for_business(business)
     if date_from is not None:
-        cards = cards.filter(created_at__gte=local_day_bounds(date_from, business)[0])
+        cards = cards.filter(created_at__gte=local_day_bounds(date_from, business.zone)[0])
     if date_to is not None:
-        cards = cards.filter(created_at__lt=local_day_bounds(date_to, business)[1])
+        cards = cards.filter(created_at__lt=local_day_bounds(date_to, business.zone)[1])
     if offer is not None:
         cards = cards.filter(offer=offer)
     return cards
@@ -417,7 +417,7 @@ def weekly_points(*, business: Business, weeks: int = WEEKS,
     local week (Monday first), for the last `weeks` weeks, this one included."""
     today = timezone.localtime(now or timezone.now(), business.zone).date()
     first = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
-    start = local_day_bounds(first, business)[0]
+    start = local_day_bounds(first, business.zone)[0]
     rows = (PointsEntry.objects.for_business(business).filter(created_at__gte=start)
             .annotate(week=TruncWeek("created_at", tzinfo=business.zone))
             .values("week").order_by("week")

@@ -30,6 +30,7 @@ from booking.models import (
     WaitlistEntry,
 )
 from booking.services import notices
+from core.validation import check_same_business
 
 SLOT_TAKEN = gettext_lazy("This time was just taken. Please choose another one.")
 SEAT_TAKEN = gettext_lazy("The last seat was just taken. You can join the waitlist.")
@@ -42,11 +43,6 @@ ALLOWED_TRANSITIONS = {
     AppointmentState.NO_SHOW: {AppointmentState.BOOKED, AppointmentState.COMPLETED},
     AppointmentState.CANCELLED: set(),
 }
-
-
-def _same_business(business: Business, *rows) -> None:
-    if any(row is not None and row.business_id != business.pk for row in rows):
-        raise ValidationError(_("This belongs to another business."))
 
 
 def _record(appointment: Appointment, *, from_state: str, to_state: str, by: User | None,
@@ -111,7 +107,7 @@ def _apply_code(appointment: Appointment, code: str) -> None:
 
 def _book(*, business, client, service, start, staff_member, booked_by, online, notes, now,
           series=None) -> Appointment:
-    _same_business(business, client, service, staff_member)
+    check_same_business(business, client, service, staff_member)
     if not service.is_active:
         raise ValidationError(_("This service cannot be booked."))
     _check_start(business, start, online=online, now=now)
@@ -152,7 +148,7 @@ def book_class_seat(*, business: Business, client: Client, class_session: ClassS
                     booked_by: User | None = None, now: datetime | None = None) -> Appointment:
     """Take a seat; a client holding a waitlist offer for the session takes the held seat."""
     now = now or timezone.now()
-    _same_business(business, client, class_session)
+    check_same_business(business, client, class_session)
     session = locks.lock_class_session(business, class_session.pk)
     if session.is_cancelled or not session.class_type.is_active:
         raise ValidationError(_("This class session cannot be booked."))
@@ -192,7 +188,7 @@ def cancel_appointment(*, business: Business, appointment: Appointment, by: User
 
 
 def _cancel(*, business, appointment, by, by_client, note, now) -> Appointment:
-    _same_business(business, appointment)
+    check_same_business(business, appointment)
     appointment = locks.lock_appointment(business, appointment.pk)
     if appointment.state != AppointmentState.BOOKED:
         raise ValidationError(_("Only a booked appointment can be cancelled."))
@@ -232,7 +228,7 @@ def set_appointment_state(*, business: Business, appointment: Appointment, state
     if state == AppointmentState.CANCELLED:
         return _cancel(business=business, appointment=appointment, by=by, by_client=False,
                        note="", now=now)
-    _same_business(business, appointment)
+    check_same_business(business, appointment)
     appointment = locks.lock_appointment(business, appointment.pk)
     if state not in ALLOWED_TRANSITIONS[AppointmentState(appointment.state)]:
         # Labels quoted as they are: lowercasing them breaks other languages' grammar.
@@ -253,7 +249,7 @@ def move_appointment(*, business: Business, appointment: Appointment, start: dat
                      now: datetime | None = None) -> Appointment:
     """Staff move a booked service appointment to another time or staff member."""
     now = now or timezone.now()
-    _same_business(business, appointment, staff_member)
+    check_same_business(business, appointment, staff_member)
     staff_member = staff_member or appointment.staff_member
     locks.lock_staff_members(business, {staff_member.pk, appointment.staff_member_id})
     appointment = locks.lock_appointment(business, appointment.pk)
@@ -293,7 +289,7 @@ def move_appointment(*, business: Business, appointment: Appointment, start: dat
 def join_waitlist(*, business: Business, client: Client, class_session: ClassSession,
                   now: datetime | None = None) -> WaitlistEntry:
     now = now or timezone.now()
-    _same_business(business, client, class_session)
+    check_same_business(business, client, class_session)
     session = locks.lock_class_session(business, class_session.pk)
     if session.is_cancelled or session.starts_at <= now:
         raise ValidationError(_("This class session cannot be booked."))
@@ -340,7 +336,7 @@ def offer_freed_seats(*, business: Business, class_session_id: int, now: datetim
 def leave_waitlist(*, business: Business, entry: WaitlistEntry, now: datetime | None = None
                    ) -> WaitlistEntry:
     now = now or timezone.now()
-    _same_business(business, entry)
+    check_same_business(business, entry)
     was_offered = entry.state == WaitlistEntry.State.OFFERED
     updated = (WaitlistEntry.objects.for_business(business)
                .filter(pk=entry.pk, state__in=[WaitlistEntry.State.WAITING,
@@ -381,7 +377,7 @@ def plan_series(*, business: Business, service: Service, staff_member: StaffMemb
 
     Each occurrence keeps the same local wall-clock time across DST changes.
     """
-    _same_business(business, service, staff_member)
+    check_same_business(business, service, staff_member)
     if not 1 <= interval_weeks <= 52:
         raise ValidationError({"interval_weeks": _("Repeat every 1 to 52 weeks.")})
     if (until is None) == (count is None):
@@ -436,7 +432,7 @@ def cancel_series_from(*, business: Business, appointment: Appointment, by: User
                        now: datetime | None = None) -> list[Appointment]:
     """Cancel this appointment and the following ones of its series that are still booked."""
     now = now or timezone.now()
-    _same_business(business, appointment)
+    check_same_business(business, appointment)
     if appointment.series_id is None:
         return [_cancel(business=business, appointment=appointment, by=by, by_client=False,
                         note="", now=now)]

@@ -30,6 +30,7 @@ from booking.models import (
     StaffMembership,
 )
 from booking.models.catalog import MAX_BUFFER_MINUTES, MAX_DURATION_MINUTES
+from core.validation import check_same_business, refuse
 
 MIN_DURATION_MINUTES = 5
 MAX_CAPACITY = 500
@@ -43,18 +44,6 @@ CLASS_TYPE_FIELDS = ("name", "description", "duration_minutes", "price", "capaci
 
 
 # Checks shared with the other catalog services ---------------------------------------------
-
-def refuse(errors: dict[str, str | None]) -> None:
-    """Raise one ValidationError carrying every failed field, or nothing."""
-    failed = {field: message for field, message in errors.items() if message}
-    if failed:
-        raise ValidationError(failed)
-
-
-def check_same_business(business: Business, field: str, *rows) -> None:
-    if any(row is not None and row.business_id != business.pk for row in rows):
-        raise ValidationError({field: _("This belongs to another business.")})
-
 
 def name_error(name: str) -> str | None:
     return None if name else _("Enter a name.")
@@ -104,7 +93,7 @@ def save_named(row: models.Model, *, clash: str) -> None:
 
 
 def _locked(model: type[models.Model], business: Business, row: models.Model):
-    check_same_business(business, "__all__", row)
+    check_same_business(business, row, field="__all__")
     return model.objects.for_business(business).select_for_update().get(pk=row.pk)
 
 
@@ -152,7 +141,7 @@ def _move(queryset: models.QuerySet, row: models.Model, offset: int, *, field: s
 
 def _check_staff_member(business: Business, member: StaffMember) -> None:
     membership = member.membership
-    check_same_business(business, "membership", membership)
+    check_same_business(business, membership, field="membership")
     refuse({
         "name": name_error(member.name),
         "color": None if COLOR_PATTERN.match(member.color or "") else _(
@@ -200,15 +189,9 @@ def update_staff_member(*, business: Business, staff_member: StaffMember, **chan
 
 
 @transaction.atomic
-def reorder_staff_members(*, business: Business, staff_member_ids: Sequence[int]) -> None:
-    _reorder(StaffMember.objects.for_business(business), staff_member_ids,
-             field="staff_member_ids")
-
-
-@transaction.atomic
 def move_staff_member(*, business: Business, staff_member: StaffMember, offset: int) -> None:
     """One place up (-1) or down (+1) in the calendar's columns."""
-    check_same_business(business, "__all__", staff_member)
+    check_same_business(business, staff_member, field="__all__")
     _move(StaffMember.objects.for_business(business), staff_member, offset,
           field="staff_member_ids")
 
@@ -227,7 +210,7 @@ def _set_performers(business: Business, service: Service, staff: Iterable[StaffM
 
 def _save_service(business: Business, service: Service, staff) -> Service:
     if staff is not None:
-        check_same_business(business, "staff", *staff)
+        check_same_business(business, *staff, field="staff")
     refuse({
         "name": name_error(service.name),
         "duration_minutes": duration_error(service.duration_minutes),
@@ -278,7 +261,7 @@ def reorder_services(*, business: Business, service_ids: Sequence[int]) -> None:
 @transaction.atomic
 def move_service(*, business: Business, service: Service, offset: int) -> None:
     """One place up (-1) or down (+1) in the list clients see."""
-    check_same_business(business, "__all__", service)
+    check_same_business(business, service, field="__all__")
     _move(Service.objects.for_business(business), service, offset, field="service_ids")
 
 
@@ -331,8 +314,8 @@ def create_class_session(*, business: Business, class_type: ClassType,
     # wall-clock time and get a session an hour too long or short across a change.
     starts_at = starts_at.astimezone(UTC)
     now = now or timezone.now()
-    check_same_business(business, "class_type", class_type)
-    check_same_business(business, "staff_member", staff_member)
+    check_same_business(business, class_type, field="class_type")
+    check_same_business(business, staff_member, field="staff_member")
     capacity = class_type.capacity if capacity is None else capacity
     refuse({
         "class_type": None if class_type.is_active else _(

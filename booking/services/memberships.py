@@ -12,12 +12,11 @@ from django.utils.translation import ngettext
 
 from booking.models import Business, Client, ClientMembership, MembershipPlan
 from booking.services.catalog import (
-    check_same_business,
     name_error,
     price_error,
-    refuse,
     save_named,
 )
+from core.validation import check_same_business, refuse
 
 MAX_VALIDITY_DAYS = 3660
 PLAN_FIELDS = ("name", "price", "validity_days", "is_active")
@@ -51,7 +50,7 @@ def update_membership_plan(*, business: Business, plan: MembershipPlan, **change
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"Not plan fields: {sorted(unknown)}")
-    check_same_business(business, "__all__", plan)
+    check_same_business(business, plan, field="__all__")
     fresh = MembershipPlan.objects.for_business(business).select_for_update().get(pk=plan.pk)
     for field, value in changes.items():
         setattr(fresh, field, value.strip() if field == "name" else value)
@@ -62,8 +61,8 @@ def update_membership_plan(*, business: Business, plan: MembershipPlan, **change
 def assign_membership(*, business: Business, client: Client, plan: MembershipPlan,
                       starts_on: date) -> ClientMembership:
     """The client holds `plan` from `starts_on` for its validity, both ends included."""
-    check_same_business(business, "client", client)
-    check_same_business(business, "plan", plan)
+    check_same_business(business, client, field="client")
+    check_same_business(business, plan, field="plan")
     if not plan.is_active:
         raise ValidationError({"plan": _("This plan is not on sale.")})
     return ClientMembership.objects.create(
@@ -75,7 +74,7 @@ def assign_membership(*, business: Business, client: Client, plan: MembershipPla
 def cancel_membership(*, business: Business, membership: ClientMembership,
                       now: datetime | None = None) -> ClientMembership:
     """From now on the client is not a member; cancelling twice keeps the first time."""
-    check_same_business(business, "__all__", membership)
+    check_same_business(business, membership, field="__all__")
     ClientMembership.objects.for_business(business).filter(
         pk=membership.pk, cancelled_at__isnull=True).update(cancelled_at=now or timezone.now())
     membership.refresh_from_db(fields=["cancelled_at"])

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from booking import locks
 from booking.models import Business, ScheduleException, StaffMember, Weekday, WorkingHours
-from booking.services.catalog import check_same_business, refuse
 from core import dates
+from core.validation import check_same_business, refuse
 
 
 def weekday_key(weekday: int) -> str:
@@ -64,7 +64,7 @@ def set_working_week(*, business: Business, staff_member: StaffMember,
     """
     if not set(week) <= set(Weekday.values):
         raise ValueError(f"Weekdays are 0 to 6, not {sorted(set(week) - set(Weekday.values))}")
-    check_same_business(business, "staff_member", staff_member)
+    check_same_business(business, staff_member, field="staff_member")
     errors = {weekday_key(day): _day_errors(day, intervals, business.time_zone)
               for day, intervals in week.items()}
     errors = {key: messages for key, messages in errors.items() if messages}
@@ -87,7 +87,7 @@ def add_schedule_exception(*, business: Business, kind: str, date: date,
     """Time off (a staff member's, or without one a holiday for the whole business) or
     extra hours of one staff member, on a date; without times it is the whole day."""
     kind = ScheduleException.Kind(kind)
-    check_same_business(business, "staff_member", staff_member)
+    check_same_business(business, staff_member, field="staff_member")
     today = today or timezone.localdate(timezone=business.zone)
     one_time_only = (start_time is None) != (end_time is None)
     refuse({
@@ -112,5 +112,5 @@ def add_schedule_exception(*, business: Business, kind: str, date: date,
 @transaction.atomic
 def delete_schedule_exception(*, business: Business, schedule_exception: ScheduleException
                               ) -> None:
-    check_same_business(business, "__all__", schedule_exception)
+    check_same_business(business, schedule_exception, field="__all__")
     ScheduleException.objects.for_business(business).filter(pk=schedule_exception.pk).delete()

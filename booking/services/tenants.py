@@ -115,21 +115,6 @@ def invite_staff_member(*, business: Business, email: str, full_name: str, role:
     return add_staff_member(business=business, user=user, role=role)
 
 
-@transaction.atomic
-def change_staff_role(*, business: Business, membership: StaffMembership, role: Role | str
-                      ) -> StaffMembership:
-    role = Role(role)
-    lock_business(business)
-    if membership.role == Role.OWNER and role != Role.OWNER:
-        owners = StaffMembership.objects.for_business(business).filter(role=Role.OWNER,
-                                                                      is_active=True)
-        if owners.count() <= 1:
-            raise ValidationError(_("A business needs at least one owner."))
-    membership.role = role
-    membership.save(update_fields=["role"])
-    return membership
-
-
 def hash_api_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 

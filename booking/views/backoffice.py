@@ -23,6 +23,7 @@ from booking.forms_catalog import membership_section
 from booking.models import ApiToken, Client, Extension, Role, StaffMembership
 from booking.services import clients as client_services
 from booking.services import tenants as tenant_services
+from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
 
 # Lazy: the text is chosen per request, in the user's language.
@@ -43,13 +44,6 @@ EXTENSION_DESCRIPTIONS = {
 }
 
 
-def add_form_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the fields it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -127,7 +121,7 @@ def settings_extensions(request):
                 business, also_enabled = tenant_services.set_extension(
                     business=business, extension=extension, enabled=enabled)
             except ValidationError as refusal:
-                messages.error(request, " ".join(refusal.messages))
+                messages.error(request, one_line(refusal))
             else:
                 if enabled:
                     messages.success(request, _("%(extension)s is on.") % {

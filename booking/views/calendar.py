@@ -33,7 +33,7 @@ from booking.forms_calendar import (
 from booking.models import Appointment, AppointmentState
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
-from booking.views.backoffice import add_form_errors
+from core.errors import add_form_errors, one_line
 from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
 
@@ -140,7 +140,7 @@ def appointment_state(request, appointment_pk):
         appointment_services.set_appointment_state(
             business=request.business, appointment=appointment, state=state, by=request.user)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     else:
         messages.success(request, STATE_DONE[state])
     return redirect(_next_url(request, form.cleaned_data["next"], back))
@@ -154,7 +154,7 @@ def appointment_cancel_following(request, appointment_pk):
         cancelled = appointment_services.cancel_series_from(
             business=request.business, appointment=appointment, by=request.user)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     else:
         messages.success(request, ngettext(
             "%(count)d appointment cancelled.", "%(count)d appointments cancelled.",

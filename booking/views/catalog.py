@@ -37,7 +37,7 @@ from booking.models import (
 )
 from booking.services import catalog as catalog_services
 from booking.services import memberships as membership_services
-from booking.views.backoffice import add_form_errors
+from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
 
 MOVES = {"up": -1, "down": 1}
@@ -230,7 +230,7 @@ def class_session_cancel(request, class_session_pk):
     try:
         catalog_services.cancel_class_session(business=request.business, class_session=session)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     else:
         messages.success(request, _("Session cancelled."))
     return redirect(_url(request, "class-session-list"))

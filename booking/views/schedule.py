@@ -22,7 +22,7 @@ from booking.forms_catalog import (
 )
 from booking.models import Role, ScheduleException, StaffMember, Weekday
 from booking.services import schedule as schedule_services
-from booking.views.backoffice import add_form_errors
+from core.errors import add_form_errors
 from core.tenancy import get_for_business_or_404
 
 

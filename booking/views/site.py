@@ -22,7 +22,7 @@ from booking.forms import SiteFinishSignUpForm, SiteProfileForm, SiteSignUpForm
 from booking.models import Extension, Service, WaitlistEntry
 from booking.services import clients as client_services
 from booking.services import site_accounts
-from booking.views.backoffice import add_form_errors
+from core.errors import add_form_errors, one_line
 from core.navigation import local_path
 
 # The home page lists the class sessions of this many days.
@@ -173,7 +173,7 @@ def connect(request, token):
         except ProofRefused as refused:
             return _link_refused(request, refused, login_url)
         except ValidationError as refusal:
-            messages.error(request, " ".join(refusal.messages))
+            messages.error(request, one_line(refusal))
             return redirect("booking:site-home", slug=business.slug)
         messages.success(request, _("Your account is connected to your bookings at "
                                     "%(business)s.") % {"business": business.name})

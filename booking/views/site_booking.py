@@ -36,8 +36,8 @@ from booking.models import (
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
 from booking.services import notices
-from booking.views.backoffice import add_form_errors
 from core import dates
+from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
 
 # Appointments this browser booked as a guest: their confirmation pages open for it.
@@ -274,7 +274,7 @@ def _book_service(request, form, *, service: Service, staff_member: StaffMember 
             staff_member=staff_member, online=True, code=form.cleaned_data.get("code", ""),
             booked_by=request.user if request.site_signed_in else None)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
         return redirect(retry_url)
     _remember_booking(request, appointment)
     return redirect(_url(request, "site-appointment", appointment.pk))
@@ -344,7 +344,7 @@ def _book_seat(request, form: GuestForm | None, *, session: ClassSession, retry_
             business=business, client=client, class_session=session,
             booked_by=request.user if request.site_signed_in else None)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
         return redirect(retry_url)
     _remember_booking(request, appointment)
     return redirect(_url(request, "site-appointment", appointment.pk))
@@ -364,7 +364,7 @@ def join_waitlist(request, class_session_pk):
                                            client=_signed_in_client(request),
                                            class_session=session)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     else:
         messages.success(request, _("You are on the waitlist. If a seat frees up, it is held "
                                     "for you for a while."))
@@ -462,7 +462,7 @@ def cancel_appointment(request, appointment_pk):
                                                 appointment=appointment, by=request.user,
                                                 by_client=True)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     else:
         messages.success(request, _("Your appointment is cancelled."))
     return redirect(my_url)

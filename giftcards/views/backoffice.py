@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from booking import selectors as booking_selectors
 from booking.access import backoffice_view
 from booking.models import Client, Role
+from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
 from giftcards import selectors, services
 from giftcards.forms import (
@@ -40,13 +41,6 @@ def _url(request, name: str, *args) -> str:
     return reverse(f"giftcards:{name}", args=[request.business.slug, *args])
 
 
-def _add_errors(form, refusal: ValidationError) -> None:
-    if hasattr(refusal, "error_dict"):
-        for field, errors in refusal.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal)
-
 
 def _saved(request, form, write, *, success: str, to: str, then=None):
     """Run `write(**cleaned_data)` for a valid POST, then `then(saved row)` if given: a
@@ -56,7 +50,7 @@ def _saved(request, form, write, *, success: str, to: str, then=None):
     try:
         saved = write(**form.cleaned_data)
     except ValidationError as refusal:
-        _add_errors(form, refusal)
+        add_form_errors(form, refusal)
         return None
     messages.success(request, success)
     if then is not None:
@@ -127,7 +121,7 @@ def card_issue(request):
             card = services.issue_gift_card(business=business, purchaser=client,
                                             by=request.user, **form.cleaned_data)
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_form_errors(form, refusal)
         else:
             messages.success(request, _("Gift card %(code)s issued.") % {
                 "code": card.display_code})
@@ -156,7 +150,7 @@ def card_set_active(request, gift_card_pk):
     try:
         services.set_gift_card_active(business=business, card=card, active=active)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     else:
         messages.success(request, _("Gift card reactivated.") if active
                          else _("Gift card deactivated: it can no longer pay."))
@@ -171,7 +165,7 @@ def card_refund_points(request, gift_card_pk):
     try:
         services.refund_points_purchase(business=business, card=card, by=request.user)
     except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
+        messages.error(request, one_line(refusal))
     else:
         messages.success(request, _("Gift card withdrawn and its points given back."))
     return redirect(_url(request, "card-detail", card.pk))
@@ -325,7 +319,7 @@ def give_reward(request, client_pk):
             code = services.give_reward(business=business, client=client, by=request.user,
                                         **form.values())
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_form_errors(form, refusal)
         else:
             messages.success(request, _("%(client)s received the reward %(name)s: code "
                                         "%(code)s.") % {"client": client.full_name,

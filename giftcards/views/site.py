@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from booking.access import client_required, site_view
 from core import ratelimit
+from core.errors import add_form_errors
 from giftcards import guessing, selectors, services
 from giftcards.forms import BalanceCheckForm, RecipientForm
 from giftcards.models import GiftCardOffer
@@ -39,13 +40,6 @@ def _mark_points(offer: GiftCardOffer, balance: int | None) -> GiftCardOffer:
     offer.points_missing = offer.points_price - balance if offer.for_points else 0
     return offer
 
-
-def _add_errors(form, refusal: ValidationError) -> None:
-    if hasattr(refusal, "error_dict"):
-        for field, errors in refusal.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal)
 
 
 @site_view
@@ -122,7 +116,7 @@ def buy(request, gift_card_offer_pk):
                     return_url=request.build_absolute_uri(mine), **form.cleaned_data)
                 card, elsewhere = result.gift_card, result.redirect_url
         except ValidationError as refusal:
-            _add_errors(form, refusal)
+            add_form_errors(form, refusal)
         else:
             if card is None:
                 # The provider collects the payment on its own page, then sends the
