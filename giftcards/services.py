@@ -203,6 +203,7 @@ def _announce(business: Business, card: GiftCard) -> None:
     (notify records the message here and sends it after commit)."""
     if card.purchaser is None:
         return
+    from notifications.kinds import MessageKind
     from notifications.services import notify
 
     with translation.override(business.language):
@@ -214,7 +215,7 @@ def _announce(business: Business, card: GiftCard) -> None:
             "purchaser_name": card.purchaser.full_name,
             "message": card.message,
         }
-    notify("gift_card_issued", card.purchaser, context,
+    notify(MessageKind.GIFT_CARD_ISSUED, card.purchaser, context,
            recipient_email=card.recipient_email or None)
 
 
@@ -952,6 +953,7 @@ def _unlock(business: Business, client: Client, tier: RewardTier, *, balance: in
                         service=tier.service, applies_to=tier.applies_to,
                         validity_days=tier.validity_days, earns_points=tier.earns_points,
                         tier=tier, now=now)
+    from notifications.kinds import MessageKind
     from notifications.services import notify
 
     with translation.override(business.language):
@@ -959,7 +961,7 @@ def _unlock(business: Business, client: Client, tier: RewardTier, *, balance: in
                    "reward_expires": format_day(code.valid_until, business.language,
                                                 business.time_zone, year=True),
                    "balance": str(balance)}
-    notify("reward_unlocked", client, context)
+    notify(MessageKind.REWARD_UNLOCKED, client, context)
     return code
 
 

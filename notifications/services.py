@@ -86,7 +86,7 @@ def _stored_attachments(attachments: Iterable) -> list[dict[str, str]]:
     return stored
 
 
-def notify(kind: str, client: Client, context: Mapping[str, object], *,
+def notify(kind: MessageKind, client: Client, context: Mapping[str, object], *,
            recipient_email: str | None = None, attachments: Iterable = ()) -> OutboundMessage:
     """Record a message of `kind` to `client` and send it once the transaction commits.
 
@@ -100,13 +100,15 @@ def notify(kind: str, client: Client, context: Mapping[str, object], *,
                        recipient_email=recipient_email, attachments=attachments)[0]
 
 
-def notify_many(kind: str, business: Business,
+def notify_many(kind: MessageKind, business: Business,
                 messages: Iterable[tuple[Client, Mapping[str, object]]], *,
                 recipient_email: str | None = None, attachments: Iterable = ()
                 ) -> list[OutboundMessage]:
     """`notify` for many clients of one business at once (the crediting job's batch):
     the template is read once and the rows are written together."""
-    kind = MessageKind(kind)
+    if not isinstance(kind, MessageKind):
+        # A bare string would survive a renamed kind and fail only when sent.
+        raise TypeError(f"notify takes a MessageKind member, not {kind!r}")
     messages = list(messages)
     for _client, context in messages:
         unknown = set(context) - set(CONTEXT_VARIABLES[kind])

@@ -177,3 +177,10 @@ def test_a_rolled_back_transaction_leaves_no_message_and_queues_nothing(
 
     assert callbacks == []
     assert not OutboundMessage.objects.exists()
+
+
+def test_a_kind_given_as_a_bare_string_is_refused_and_nothing_is_recorded(salon_client):
+    with pytest.raises(TypeError, match="MessageKind"):
+        notify("booking_confirmed", salon_client, {"service": "Cut", "date": "today",
+                                                   "staff": "Marie"})
+    assert not OutboundMessage.objects.exists()
