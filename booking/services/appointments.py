@@ -29,7 +29,6 @@ from booking.models import (
     StaffMember,
     WaitlistEntry,
 )
-from booking.services import notices
 from core.validation import check_same_business
 
 SLOT_TAKEN = gettext_lazy("This time was just taken. Please choose another one.")
@@ -88,7 +87,8 @@ def book_appointment(*, business: Business, client: Client, service: Service, st
                         notes=notes, now=now or timezone.now())
     if code.strip():
         _apply_code(appointment, code)
-    notices.appointment_booked(business=business, appointment=appointment)
+    events.appointment_booked.send(sender=Appointment, business=business,
+                                   appointment=appointment)
     return appointment
 
 
@@ -173,7 +173,8 @@ def book_class_seat(*, business: Business, client: Client, class_session: ClassS
         offer.state = WaitlistEntry.State.ACCEPTED
         offer.save(update_fields=["state"])
     _record(appointment, from_state="", to_state=AppointmentState.BOOKED, by=booked_by)
-    notices.appointment_booked(business=business, appointment=appointment)
+    events.appointment_booked.send(sender=Appointment, business=business,
+                                   appointment=appointment)
     return appointment
 
 
@@ -199,24 +200,24 @@ def _cancel(*, business, appointment, by, by_client, note, now) -> Appointment:
                      "Appointments can be cancelled online up to %(hours)s hours before they "
                      "start. Please call the salon.", business.cancellation_notice_hours)
             % {"hours": business.cancellation_notice_hours})
-    _change_state(appointment, AppointmentState.CANCELLED, by=by, note=note, now=now)
-    notices.appointment_cancelled(business=business, appointment=appointment)
+    _change_state(business, appointment, AppointmentState.CANCELLED, by=by, note=note, now=now)
     if appointment.class_session_id is not None:
         offer_freed_seats(business=business, class_session_id=appointment.class_session_id,
                           now=now)
     return appointment
 
 
-def _change_state(appointment: Appointment, state: str, *, by: User | None, note: str = "",
-                  now: datetime) -> None:
+def _change_state(business: Business, appointment: Appointment, state: str, *,
+                  by: User | None, note: str = "", now: datetime) -> None:
     previous = appointment.state
     appointment.state = state
     appointment.state_changed_at = now
     appointment.state_changed_by = by
     appointment.save(update_fields=["state", "state_changed_at", "state_changed_by"])
     _record(appointment, from_state=previous, to_state=state, by=by, note=note)
-    events.appointment_state_changed.send(sender=Appointment, appointment=appointment,
-                                          from_state=previous, to_state=state)
+    events.appointment_state_changed.send(sender=Appointment, business=business,
+                                          appointment=appointment, from_state=previous,
+                                          to_state=state)
 
 
 @transaction.atomic(durable=True)
@@ -239,7 +240,7 @@ def set_appointment_state(*, business: Business, appointment: Appointment, state
             and appointment.starts_at > now:
         raise ValidationError(_("An appointment that has not started yet cannot be marked "
                                 "“%(state)s”.") % {"state": state.label})
-    _change_state(appointment, state, by=by, now=now)
+    _change_state(business, appointment, state, by=by, now=now)
     return appointment
 
 
@@ -279,7 +280,8 @@ def move_appointment(*, business: Business, appointment: Appointment, start: dat
         raise ValidationError(SLOT_TAKEN) from clash
     # A same-state event is a move; the page names it in the reader's language.
     _record(appointment, from_state=appointment.state, to_state=appointment.state, by=by)
-    notices.appointment_booked(business=business, appointment=appointment)
+    events.appointment_moved.send(sender=Appointment, business=business,
+                                  appointment=appointment)
     return appointment
 
 
@@ -327,7 +329,7 @@ def offer_freed_seats(*, business: Business, class_session_id: int, now: datetim
         entry.offered_at = now
         entry.offer_expires_at = min(now + hold, session.starts_at)
         entry.save(update_fields=["state", "offered_at", "offer_expires_at"])
-        notices.seat_offered(business=business, entry=entry)
+        events.waitlist_seat_offered.send(sender=WaitlistEntry, business=business, entry=entry)
         offered.append(entry)
     return offered
 
@@ -423,7 +425,8 @@ def book_series(*, business: Business, client: Client, service: Service,
                     now=now, series=series) for start in sorted(starts)]
     # One email per appointment: a calendar takes one event per invitation.
     for appointment in booked:
-        notices.appointment_booked(business=business, appointment=appointment)
+        events.appointment_booked.send(sender=Appointment, business=business,
+                                       appointment=appointment)
     return booked
 
 

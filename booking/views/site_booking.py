@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from booking import selectors
+from booking import confirmation, selectors
 from booking.access import client_required, site_view
 from booking.codes import resolve_code
 from booking.forms_site import CodeForm, GuestCodeForm, GuestForm, day_from, start_from, start_param
@@ -35,7 +35,6 @@ from booking.models import (
 )
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
-from booking.services import notices
 from core import dates
 from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
@@ -411,7 +410,7 @@ def appointment_detail(request, appointment_pk):
     return render(request, "site/appointment.html", {
         "appointment": appointment, "booked": appointment.state == AppointmentState.BOOKED,
         "my_appointments": my_appointments,
-        "cancellation_line": notices.cancellation_line(
+        "cancellation_line": confirmation.cancellation_line(
             business=request.business, appointment=appointment, online=my_appointments)})
 
 
@@ -420,7 +419,7 @@ def appointment_calendar(request, appointment_pk):
     """The appointment as an .ics file to add to the client's calendar."""
     appointment = _own_appointment(request, appointment_pk)
     business = request.business
-    response = HttpResponse(notices.appointment_ics(appointment),
+    response = HttpResponse(confirmation.appointment_ics(appointment),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{business.slug}-booking.ics"'
     return response

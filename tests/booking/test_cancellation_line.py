@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Extension
-from booking.services import notices
 from booking.services.tenants import set_extension
+from notifications import booking_emails
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tests.factories import AppointmentFactory, ClientFactory, UserFactory
@@ -35,7 +35,7 @@ def booked_in(business, client, hours: float):
     appointment = AppointmentFactory(business=business, client=client, starts_at=start,
                                      busy_from=start, ends_at=start + timedelta(hours=1),
                                      busy_until=start + timedelta(hours=1))
-    notices.appointment_booked(business=business, appointment=appointment)
+    booking_emails.appointment_booked(business=business, appointment=appointment)
     return appointment
 
 

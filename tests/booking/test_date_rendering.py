@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from booking.models import Extension
-from booking.services import notices
 from booking.services.tenants import set_extension
+from notifications import booking_emails
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tests.factories import AppointmentEventFactory, AppointmentFactory, ClientFactory, UserFactory
@@ -107,7 +107,7 @@ def test_the_confirmation_email_writes_the_day_in_the_business_s_language_and_co
         busy_from=MOMENT, ends_at=MOMENT + timedelta(hours=1),
         busy_until=MOMENT + timedelta(hours=1))
 
-    notices.appointment_booked(business=business, appointment=appointment)
+    booking_emails.appointment_booked(business=business, appointment=appointment)
 
     body = OutboundMessage.objects.get(kind=MessageKind.BOOKING_CONFIRMED).body
     assert f"{full_day}, {table_moment.rsplit(' ', 1)[1]}" in body

@@ -9,8 +9,8 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import translation
 
+from booking import confirmation
 from booking.models import Role
-from booking.services import notices
 from loyalty import selectors, services
 from loyalty.models import EntryKind
 from tests.factories import AppointmentFactory
@@ -104,7 +104,7 @@ def test_the_cancellation_notice_in_ukrainian_takes_the_form_of_its_hours(
                                      starts_at=TODAY + timedelta(days=3))
 
     with translation.override("uk"):
-        line = notices.cancellation_line(business=kyiv, appointment=appointment, online=True,
-                                         now=TODAY)
+        line = confirmation.cancellation_line(business=kyiv, appointment=appointment,
+                                              online=True, now=TODAY)
 
     assert words in line

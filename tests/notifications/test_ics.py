@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event
 
-from notifications.ics import build_ics
+from core.ics import build_ics
 
 PARIS = ZoneInfo("Europe/Paris")
 KYIV = ZoneInfo("Europe/Kyiv")

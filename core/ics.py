@@ -1,6 +1,7 @@
-"""The calendar attachment of the "booking confirmed" and "booking cancelled" emails.
+"""An appointment as an iCalendar file: the booking site's download and the attachment of
+the "booking confirmed" and "booking cancelled" emails. Pure: no database, no Django.
 
-One iCalendar object (RFC 5545) per email, sent as an iTIP message (RFC 5546):
+One iCalendar object (RFC 5545) per file, sent by email as an iTIP message (RFC 5546):
 ``METHOD:REQUEST`` adds or updates the appointment in the client's calendar,
 ``METHOD:CANCEL`` removes it. Both carry the appointment's ``UID``; a calendar
 applies a message only if its ``SEQUENCE`` is not lower than the one it holds,
