@@ -82,6 +82,18 @@ def book_appointment(*, business: Business, client: Client, service: Service, st
     any free time within working hours. A discount `code` is resolved and its use
     recorded in the same transaction: a refused code books nothing.
     """
+    return place_appointment(business=business, client=client, service=service, start=start,
+                             staff_member=staff_member, booked_by=booked_by, online=online,
+                             notes=notes, code=code, now=now)
+
+
+@transaction.atomic(savepoint=False)
+def place_appointment(*, business: Business, client: Client, service: Service, start: datetime,
+                      staff_member: StaffMember | None = None, booked_by: User | None = None,
+                      online: bool = True, notes: str = "", code: str = "",
+                      now: datetime | None = None) -> Appointment:
+    """`book_appointment` inside the caller's transaction (the booking site's, which also
+    writes the guest's client record)."""
     appointment = _book(business=business, client=client, service=service, start=start,
                         staff_member=staff_member, booked_by=booked_by, online=online,
                         notes=notes, now=now or timezone.now())
@@ -147,6 +159,14 @@ def _book(*, business, client, service, start, staff_member, booked_by, online, 
 def book_class_seat(*, business: Business, client: Client, class_session: ClassSession,
                     booked_by: User | None = None, now: datetime | None = None) -> Appointment:
     """Take a seat; a client holding a waitlist offer for the session takes the held seat."""
+    return place_class_seat(business=business, client=client, class_session=class_session,
+                            booked_by=booked_by, now=now)
+
+
+@transaction.atomic(savepoint=False)
+def place_class_seat(*, business: Business, client: Client, class_session: ClassSession,
+                     booked_by: User | None = None, now: datetime | None = None) -> Appointment:
+    """`book_class_seat` inside the caller's transaction."""
     now = now or timezone.now()
     check_same_business(business, client, class_session)
     session = locks.lock_class_session(business, class_session.pk)

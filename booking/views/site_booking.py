@@ -35,6 +35,8 @@ from booking.models import (
 )
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
+from booking.services import site_booking as site_booking_services
+from booking.services.site_booking import GuestDetailsRefused
 from core import dates
 from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
@@ -255,23 +257,20 @@ def _book_service(request, form, *, service: Service, staff_member: StaffMember 
     if guest is None:
         client = _signed_in_client(request)
     else:
-        # A known guest's code is checked as theirs; a new guest is created only once
-        # the code passed, so that a refused code changes nothing.
+        # A known guest's code is checked as theirs; a new guest's client record is
+        # written with the booking, in one transaction, so a refusal leaves none behind.
         client = (Client.objects.for_business(business)
                   .filter(email__iexact=guest["email"]).first())
     if not _code_accepted(request, form, client=client, service=service):
         return None
-    if guest is not None:
-        try:
-            client = client_services.find_or_create_guest_client(business=business, **guest)
-        except ValidationError as refusal:
-            add_form_errors(form, refusal)
-            return None
     try:
-        appointment = appointment_services.book_appointment(
-            business=business, client=client, service=service, start=start,
-            staff_member=staff_member, online=True, code=form.cleaned_data.get("code", ""),
+        appointment = site_booking_services.book_online(
+            business=business, service=service, start=start, staff_member=staff_member,
+            client=client, guest=guest, code=form.cleaned_data.get("code", ""),
             booked_by=request.user if request.site_signed_in else None)
+    except GuestDetailsRefused as refusal:
+        add_form_errors(form, refusal)
+        return None
     except ValidationError as refusal:
         messages.error(request, one_line(refusal))
         return redirect(retry_url)
@@ -328,20 +327,15 @@ def class_session(request, class_session_pk):
 def _book_seat(request, form: GuestForm | None, *, session: ClassSession, retry_url: str):
     """Take a seat (or the seat held for this client): a redirect, or None with the form's
     errors set."""
-    business = request.business
-    if form is None:
-        client = _signed_in_client(request)
-    else:
-        try:
-            client = client_services.find_or_create_guest_client(business=business,
-                                                                 **form.guest())
-        except ValidationError as refusal:
-            add_form_errors(form, refusal)
-            return None
     try:
-        appointment = appointment_services.book_class_seat(
-            business=business, client=client, class_session=session,
+        appointment = site_booking_services.book_seat_online(
+            business=request.business, class_session=session,
+            client=_signed_in_client(request) if form is None else None,
+            guest=None if form is None else form.guest(),
             booked_by=request.user if request.site_signed_in else None)
+    except GuestDetailsRefused as refusal:
+        add_form_errors(form, refusal)
+        return None
     except ValidationError as refusal:
         messages.error(request, one_line(refusal))
         return redirect(retry_url)
