@@ -375,7 +375,7 @@ def expire_waitlist_offers(*, now: datetime | None = None, batch_size: int = 200
     now = now or timezone.now()
     expired = 0
     while True:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             batch = list(WaitlistEntry.objects.select_for_update(skip_locked=True)
                          .filter(state=WaitlistEntry.State.OFFERED, offer_expires_at__lte=now)
                          .select_related("business").order_by("pk")[:batch_size])
@@ -478,7 +478,7 @@ def clear_old_history(*, now: datetime | None = None) -> int:
     deleted = 0
     for business in Business.objects.filter(clear_history_enabled=True, loyalty_enabled=False):
         cutoff = now - timedelta(days=30 * business.history_retention_months)
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             old = Appointment.objects.for_business(business).filter(ends_at__lt=cutoff)
             AppointmentEvent.objects.for_business(business).filter(appointment__in=old).delete()
             WaitlistEntry.objects.for_business(business).filter(

@@ -169,7 +169,7 @@ def _save_staff_member(business: Business, member: StaffMember) -> StaffMember:
     return member
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_staff_member(*, business: Business, name: str, color: str = DEFAULT_COLOR,
                         is_active: bool = True, membership: StaffMembership | None = None
                         ) -> StaffMember:
@@ -180,7 +180,7 @@ def create_staff_member(*, business: Business, name: str, color: str = DEFAULT_C
     return _save_staff_member(business, member)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_staff_member(*, business: Business, staff_member: StaffMember, **changes
                         ) -> StaffMember:
     member = _locked(StaffMember, business, staff_member)
@@ -188,7 +188,7 @@ def update_staff_member(*, business: Business, staff_member: StaffMember, **chan
     return _save_staff_member(business, member)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def move_staff_member(*, business: Business, staff_member: StaffMember, offset: int) -> None:
     """One place up (-1) or down (+1) in the calendar's columns."""
     check_same_business(business, staff_member, field="__all__")
@@ -224,7 +224,7 @@ def _save_service(business: Business, service: Service, staff) -> Service:
     return service
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_service(*, business: Business, name: str, duration_minutes: int, price: Decimal,
                    description: str = "", buffer_before_minutes: int = 0,
                    buffer_after_minutes: int = 0, staff: Iterable[StaffMember] = (),
@@ -238,27 +238,31 @@ def create_service(*, business: Business, name: str, duration_minutes: int, pric
     return _save_service(business, service, list(staff))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_service(*, business: Business, service: Service, **changes) -> Service:
     """Change any of SERVICE_FIELDS; `staff` replaces the performers."""
+    return _update_service(business=business, service=service, **changes)
+
+
+def _update_service(*, business: Business, service: Service, **changes) -> Service:
     staff = changes.pop("staff", None)
     fresh = _locked(Service, business, service)
     _apply(fresh, changes, SERVICE_FIELDS)
     return _save_service(business, fresh, None if staff is None else list(staff))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_service_active(*, business: Business, service: Service, is_active: bool) -> Service:
     """Deactivating hides a service from booking; its past appointments keep it."""
-    return update_service(business=business, service=service, is_active=is_active)
+    return _update_service(business=business, service=service, is_active=is_active)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reorder_services(*, business: Business, service_ids: Sequence[int]) -> None:
     _reorder(Service.objects.for_business(business), service_ids, field="service_ids")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def move_service(*, business: Business, service: Service, offset: int) -> None:
     """One place up (-1) or down (+1) in the list clients see."""
     check_same_business(business, service, field="__all__")
@@ -278,7 +282,7 @@ def _save_class_type(class_type: ClassType) -> ClassType:
     return class_type
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_class_type(*, business: Business, name: str, duration_minutes: int, price: Decimal,
                       capacity: int, description: str = "", is_active: bool = True
                       ) -> ClassType:
@@ -289,7 +293,7 @@ def create_class_type(*, business: Business, name: str, duration_minutes: int, p
     return _save_class_type(class_type)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_class_type(*, business: Business, class_type: ClassType, **changes) -> ClassType:
     """Sessions already planned keep their own number of seats."""
     fresh = _locked(ClassType, business, class_type)
@@ -297,7 +301,7 @@ def update_class_type(*, business: Business, class_type: ClassType, **changes) -
     return _save_class_type(fresh)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_class_session(*, business: Business, class_type: ClassType,
                          staff_member: StaffMember, starts_at: datetime,
                          capacity: int | None = None, now: datetime | None = None
@@ -345,7 +349,7 @@ def create_class_session(*, business: Business, class_type: ClassType,
                                        ends_at=ends_at, capacity=capacity)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cancel_class_session(*, business: Business, class_session: ClassSession,
                          now: datetime | None = None) -> ClassSession:
     """Mark a session cancelled (once is enough); its seats are the appointments' business."""

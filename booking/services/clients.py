@@ -21,7 +21,7 @@ def _consent_time(current: Client | None, opt_in: bool):
     return timezone.now()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_client(
     *,
     business: Business,
@@ -33,7 +33,28 @@ def create_client(
     marketing_opt_in: bool = False,
     user: User | None = None,
 ) -> Client:
-    """A client created by staff (a walk-in has no login) or by signing up on the site."""
+    """A client created by staff (a walk-in has no login)."""
+    return create_client_record(business=business, first_name=first_name, last_name=last_name,
+                                email=email, phone=phone, notes=notes,
+                                marketing_opt_in=marketing_opt_in, user=user)
+
+
+# A savepoint, not savepoint=False: callers catch its refusal (the same client created in
+# two tabs at once) and go on in their transaction.
+@transaction.atomic
+def create_client_record(
+    *,
+    business: Business,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    notes: str = "",
+    marketing_opt_in: bool = False,
+    user: User | None = None,
+) -> Client:
+    """`create_client` inside the caller's transaction (signing up on the site, a first
+    visit with a login, a guest booking)."""
     client = Client(
         business=business,
         user=user,
@@ -54,8 +75,14 @@ def create_client(
     return client
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_client(*, business: Business, client: Client, **changes) -> Client:
+    return update_client_record(business=business, client=client, **changes)
+
+
+@transaction.atomic(savepoint=False)
+def update_client_record(*, business: Business, client: Client, **changes) -> Client:
+    """`update_client` inside the caller's transaction."""
     unknown = set(changes) - {*CLIENT_FIELDS, "marketing_opt_in"}
     if unknown:
         raise ValueError(f"Not client fields: {sorted(unknown)}")
@@ -77,12 +104,13 @@ def update_client(*, business: Business, client: Client, **changes) -> Client:
     return client
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def set_marketing_consent(*, business: Business, client: Client, accepted: bool) -> Client:
-    return update_client(business=business, client=client, marketing_opt_in=accepted)
+    """Inside the caller's transaction (the unsubscribe link's)."""
+    return update_client_record(business=business, client=client, marketing_opt_in=accepted)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def client_for_login(*, business: Business, user: User) -> Client | None:
     """The client record of a signed-in person at this business, created on first visit.
 
@@ -97,7 +125,7 @@ def client_for_login(*, business: Business, user: User) -> Client | None:
         return None
     first, _space, last = (user.full_name or user.email.split("@")[0]).partition(" ")
     try:
-        return create_client(
+        return create_client_record(
             business=business, first_name=first, last_name=last, email=user.email, user=user
         )
     except ValidationError:
@@ -105,7 +133,7 @@ def client_for_login(*, business: Business, user: User) -> Client | None:
         return Client.objects.for_business(business).filter(user=user).first()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def find_or_create_guest_client(
     *,
     business: Business,
@@ -115,7 +143,8 @@ def find_or_create_guest_client(
     phone: str,
 ) -> Client:
     """A guest booking on a site without client login: the client of this business with
-    this email (any case), or a new one.
+    this email (any case), or a new one. Inside the booking's transaction
+    (`site_booking.book_online`), so that a refused booking leaves no client behind.
 
     What staff already hold about a known client is kept; only blank details are filled in.
     """
@@ -125,8 +154,8 @@ def find_or_create_guest_client(
     existing = Client.objects.for_business(business).filter(email__iexact=email).first()
     if existing is None:
         try:
-            return create_client(business=business, first_name=first_name,
-                                 last_name=last_name, email=email, phone=phone)
+            return create_client_record(business=business, first_name=first_name,
+                                        last_name=last_name, email=email, phone=phone)
         except ValidationError:
             # The same guest booking in two tabs: the other request created the client.
             existing = Client.objects.for_business(business).filter(email__iexact=email).first()
@@ -135,5 +164,5 @@ def find_or_create_guest_client(
     blanks = {field: value for field, value in (("last_name", last_name), ("phone", phone))
               if value.strip() and not getattr(existing, field)}
     if blanks:
-        return update_client(business=business, client=existing, **blanks)
+        return update_client_record(business=business, client=existing, **blanks)
     return existing

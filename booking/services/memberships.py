@@ -35,7 +35,7 @@ def _save_plan(plan: MembershipPlan) -> MembershipPlan:
     return plan
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_membership_plan(*, business: Business, name: str, price: Decimal,
                            validity_days: int, is_active: bool = True) -> MembershipPlan:
     plan = MembershipPlan(business=business, name=name.strip(), price=price,
@@ -43,7 +43,7 @@ def create_membership_plan(*, business: Business, name: str, price: Decimal,
     return _save_plan(plan)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_membership_plan(*, business: Business, plan: MembershipPlan, **changes
                            ) -> MembershipPlan:
     """Memberships already held keep their dates."""
@@ -57,7 +57,7 @@ def update_membership_plan(*, business: Business, plan: MembershipPlan, **change
     return _save_plan(fresh)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assign_membership(*, business: Business, client: Client, plan: MembershipPlan,
                       starts_on: date) -> ClientMembership:
     """The client holds `plan` from `starts_on` for its validity, both ends included."""
@@ -70,7 +70,7 @@ def assign_membership(*, business: Business, client: Client, plan: MembershipPla
         ends_on=starts_on + timedelta(days=plan.validity_days - 1))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cancel_membership(*, business: Business, membership: ClientMembership,
                       now: datetime | None = None) -> ClientMembership:
     """From now on the client is not a member; cancelling twice keeps the first time."""

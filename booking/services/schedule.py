@@ -54,7 +54,7 @@ def _day_errors(weekday: int, intervals: Sequence[tuple[time, time]], time_zone:
     return errors
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_working_week(*, business: Business, staff_member: StaffMember,
                      week: Mapping[int, Sequence[tuple[time, time]]]) -> list[WorkingHours]:
     """Replace a staff member's whole usual week; a day left out is a day off.
@@ -79,7 +79,7 @@ def set_working_week(*, business: Business, staff_member: StaffMember,
         for day, intervals in sorted(week.items()) for start, end in sorted(intervals))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def add_schedule_exception(*, business: Business, kind: str, date: date,
                            staff_member: StaffMember | None = None,
                            start_time: time | None = None, end_time: time | None = None,
@@ -109,7 +109,7 @@ def add_schedule_exception(*, business: Business, kind: str, date: date,
     return exception
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delete_schedule_exception(*, business: Business, schedule_exception: ScheduleException
                               ) -> None:
     check_same_business(business, schedule_exception, field="__all__")

@@ -24,7 +24,7 @@ from accounts.email_proof import EmailProof, ProofKind, ProofRefused, Refusal
 from accounts.models import User
 from accounts.services import register_user
 from booking.models import Business, Client
-from booking.services.clients import create_client, update_client
+from booking.services.clients import create_client_record, update_client_record
 
 LINK_LIFETIME = timedelta(days=1)
 
@@ -113,7 +113,8 @@ def link_client_login(*, business: Business, client: Client, user: User,
     client.user = user
     client.save(update_fields=["user"])
     blanks = _blank_details(client, details or {})
-    return update_client(business=business, client=client, **blanks) if blanks else client
+    return (update_client_record(business=business, client=client, **blanks) if blanks
+            else client)
 
 
 def _unlinked_record(business: Business, email: str) -> Client | None:
@@ -138,12 +139,13 @@ def finish_sign_up(*, business: Business, token: str, password: str,
         raise ProofRefused(Refusal.USED) from taken
     record = _unlinked_record(business, proof.email)
     if record is None:
-        return create_client(
+        return create_client_record(
             business=business, first_name=details["first_name"],
             last_name=details["last_name"], email=proof.email, phone=details["phone"],
             marketing_opt_in=marketing_opt_in, user=user)
     client = link_client_login(business=business, client=record, user=user, details=details)
-    return update_client(business=business, client=client, marketing_opt_in=marketing_opt_in)
+    return update_client_record(business=business, client=client,
+                                marketing_opt_in=marketing_opt_in)
 
 
 @transaction.atomic(durable=True)

@@ -16,7 +16,7 @@ from booking.models import ApiToken, Business, Extension, Role, StaffMembership
 LOYALTY_REQUIRES = (Extension.ACCEPT_PAYMENTS, Extension.CLIENT_LOGIN, Extension.COUPONS_GIFT_CARDS)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_business(*, owner: User, name: str, slug: str, time_zone: str, currency: str,
                     language: str, contact_email: str) -> Business:
     business = Business(name=name.strip(), slug=slug.strip().lower(), time_zone=time_zone,
@@ -38,7 +38,7 @@ BUSINESS_SETTINGS = ("name", "time_zone", "currency", "language", "contact_email
                      "history_retention_months")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_business(*, business: Business, **changes) -> Business:
     unknown = set(changes) - set(BUSINESS_SETTINGS)
     if unknown:
@@ -51,7 +51,7 @@ def update_business(*, business: Business, **changes) -> Business:
     return business
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_extension(*, business: Business, extension: Extension | str, enabled: bool
                   ) -> tuple[Business, list[Extension]]:
     """Switch one extension, keeping the rules between them.
@@ -90,8 +90,12 @@ def set_extension(*, business: Business, extension: Extension | str, enabled: bo
     return business, also_enabled
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def add_staff_member(*, business: Business, user: User, role: Role | str) -> StaffMembership:
+    return _add_staff_member(business=business, user=user, role=role)
+
+
+def _add_staff_member(*, business: Business, user: User, role: Role | str) -> StaffMembership:
     membership, created = StaffMembership.objects.get_or_create(
         business=business, user=user, defaults={"role": Role(role)}
     )
@@ -100,7 +104,7 @@ def add_staff_member(*, business: Business, user: User, role: Role | str) -> Sta
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def invite_staff_member(*, business: Business, email: str, full_name: str, role: Role | str
                         ) -> StaffMembership:
     """Add a person to the team; one without an account gets one with a random password.
@@ -112,7 +116,7 @@ def invite_staff_member(*, business: Business, email: str, full_name: str, role:
     if user is None:
         user = User.objects.create_user(email=email.strip(), full_name=full_name.strip(),
                                         password=secrets.token_urlsafe(32))
-    return add_staff_member(business=business, user=user, role=role)
+    return _add_staff_member(business=business, user=user, role=role)
 
 
 def hash_api_key(raw_key: str) -> str:
@@ -129,7 +133,7 @@ def find_active_token(raw_key: str) -> ApiToken | None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def issue_api_token(*, business: Business, membership: StaffMembership, name: str
                     ) -> tuple[ApiToken, str]:
     """Create a token; the raw key is returned once and never stored."""
@@ -144,7 +148,7 @@ def issue_api_token(*, business: Business, membership: StaffMembership, name: st
     return token, raw_key
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_api_token(*, business: Business, token: ApiToken) -> ApiToken:
     ApiToken.objects.for_business(business).filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
