@@ -14,8 +14,12 @@ from django.urls import reverse
 
 from accounts.models import User
 from booking.models import Business, Client, Service
-from giftcards import services
 from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin, RewardTier
+from giftcards.services import cards as card_services
+from giftcards.services import coupons as coupon_services
+from giftcards.services import offers as offer_services
+from giftcards.services import purchases as purchase_services
+from giftcards.services import rewards as reward_services
 
 OFFERS = {
     "atelier-lumiere": [
@@ -43,9 +47,9 @@ REWARD_TIERS = [
 def _offers(business: Business, rows) -> None:
     for name, value, price, days, points in rows:
         if not GiftCardOffer.objects.for_business(business).filter(name=name).exists():
-            services.create_offer(business=business, name=name, value=Decimal(value),
-                                  price=Decimal(price), validity_days=days,
-                                  points_enabled=points is not None, points_price=points)
+            offer_services.create_offer(business=business, name=name, value=Decimal(value),
+                                        price=Decimal(price), validity_days=days,
+                                        points_enabled=points is not None, points_price=points)
 
 
 def _leas_card(business: Business) -> None:
@@ -56,23 +60,23 @@ def _leas_card(business: Business) -> None:
     if lea is None or offer is None or GiftCard.objects.for_business(business).filter(
             purchaser=lea, origin=GiftCardOrigin.ONLINE).exists():
         return
-    bought = services.buy_with_money(
+    bought = purchase_services.buy_with_money(
         business=business, client=lea, offer=offer, recipient_name="Manon",
         message="Joyeux anniversaire !",
         return_url=f"{settings.SITE_URL}{reverse('giftcards:site-mine', args=[business.slug])}")
-    services.redeem_gift_card(business=business, code=bought.gift_card.code,
-                              amount=Decimal("18.00"), note="Shampoing doux")
+    card_services.redeem_gift_card(business=business, code=bought.gift_card.code,
+                                   amount=Decimal("18.00"), note="Shampoing doux")
 
 
 def _reward_tiers(business: Business) -> None:
     if RewardTier.objects.for_business(business).exists():
         return
     for name, points, kind, value, applies_to, service, days, resets in REWARD_TIERS:
-        services.create_tier(
-            business=business, name=name, threshold=points, discount_kind=kind,
-            value=Decimal(value), applies_to=applies_to, validity_days=days,
-            service=Service.objects.for_business(business).filter(name=service).first(),
-            earns_points=kind == "amount", resets_card=resets)
+        reward_services.create_tier(
+                   business=business, name=name, threshold=points, discount_kind=kind,
+                   value=Decimal(value), applies_to=applies_to, validity_days=days,
+                   service=Service.objects.for_business(business).filter(name=service).first(),
+                   earns_points=kind == "amount", resets_card=resets)
 
 
 def _leas_reward(business: Business) -> None:
@@ -80,9 +84,9 @@ def _leas_reward(business: Business) -> None:
     lea = Client.objects.for_business(business).filter(email="lea.dubois@example.com").first()
     if lea is None or Coupon.objects.for_business(business).filter(client=lea).loyalty().exists():
         return
-    services.give_reward(business=business, client=lea, name=LEAS_REWARD,
-                         discount_kind="amount", value=Decimal("10.00"), validity_days=90,
-                         by=User.objects.get(email="manager@salonbook.test"))
+    reward_services.give_reward(business=business, client=lea, name=LEAS_REWARD,
+                                discount_kind="amount", value=Decimal("10.00"), validity_days=90,
+                                by=User.objects.get(email="manager@salonbook.test"))
 
 
 def load(businesses: dict[str, Business]) -> None:
@@ -93,6 +97,6 @@ def load(businesses: dict[str, Business]) -> None:
     _reward_tiers(atelier)
     _leas_reward(atelier)
     if not Coupon.objects.for_business(atelier).filter(code=WELCOME_CODE).exists():
-        services.create_coupon(business=atelier, code=WELCOME_CODE, name="Bienvenue : -10 %",
-                               discount_kind="percent", value=Decimal("10"),
-                               applies_to="bookings", max_uses_per_client=1)
+        coupon_services.create_coupon(business=atelier, code=WELCOME_CODE, name="Bienvenue : -10 %",
+                                      discount_kind="percent", value=Decimal("10"),
+                                      applies_to="bookings", max_uses_per_client=1)

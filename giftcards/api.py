@@ -19,7 +19,7 @@ from core.api import BusinessRowField, OptionalEmailField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
-from giftcards import selectors, services
+from giftcards import selectors
 from giftcards.models import (
     MAX_POINTS_PRICE,
     MAX_VALIDITY_DAYS,
@@ -32,6 +32,10 @@ from giftcards.models import (
     RewardTier,
     TransactionKind,
 )
+from giftcards.services import cards as card_services
+from giftcards.services import coupons as coupon_services
+from giftcards.services import offers as offer_services
+from giftcards.services import rewards as reward_services
 
 
 def _money(**kwargs):
@@ -74,15 +78,15 @@ class OfferViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveModelMix
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        offer = services.create_offer(business=self.business, **serializer.validated_data)
+        offer = offer_services.create_offer(business=self.business, **serializer.validated_data)
         return Response(self.get_serializer(offer).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, gift_card_offer_pk=None):
         offer = self.get_object()
         serializer = self.get_serializer(offer, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        offer = services.update_offer(business=self.business, offer=offer,
-                                      **serializer.validated_data)
+        offer = offer_services.update_offer(business=self.business, offer=offer,
+                                            **serializer.validated_data)
         return Response(self.get_serializer(offer).data)
 
 
@@ -162,8 +166,8 @@ class GiftCardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMo
         """Issue a card (a present, a compensation); its purchaser, if any, is emailed."""
         data = IssueSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        card = services.issue_gift_card(business=self.business, by=request.user,
-                                        **data.validated_data)
+        card = card_services.issue_gift_card(business=self.business, by=request.user,
+                                             **data.validated_data)
         return Response(GiftCardSerializer(card).data, status=status.HTTP_201_CREATED)
 
     def _by_code(self, request, serializer_class):
@@ -171,7 +175,7 @@ class GiftCardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMo
         data.is_valid(raise_exception=True)
         card = selectors.card_for_code(business=self.business, code=data.validated_data["code"])
         if card is None:
-            raise services.unknown_card_error()
+            raise card_services.unknown_card_error()
         return card, data.validated_data
 
     @extend_schema(request=CodeSerializer, responses=GiftCardSerializer)
@@ -188,9 +192,9 @@ class GiftCardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMo
         """Spend `amount` of the card with `code`: refused beyond its balance, after its
         expiry, or when it is deactivated."""
         card, values = self._by_code(request, RedeemSerializer)
-        spent = services.redeem_gift_card(business=self.business, code=card.code,
-                                          amount=values["amount"], note=values["note"],
-                                          by=request.user)
+        spent = card_services.redeem_gift_card(business=self.business, code=card.code,
+                                               amount=values["amount"], note=values["note"],
+                                               by=request.user)
         return Response(TransactionSerializer(spent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RefundSerializer, responses={201: TransactionSerializer})
@@ -204,7 +208,7 @@ class GiftCardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMo
         redemption = get_for_business_or_404(
             GiftCardTransaction, self.business, pk=data.validated_data["redemption"],
             card=card, kind=TransactionKind.REDEEM)
-        given = services.refund_redemption(
+        given = card_services.refund_redemption(
             business=self.business, redemption=redemption,
             amount=data.validated_data.get("amount"), note=data.validated_data["note"],
             by=request.user)
@@ -220,15 +224,15 @@ class GiftCardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMo
     @extend_schema(request=None, responses=GiftCardSerializer)
     @action(detail=True, methods=["post"])
     def deactivate(self, request, gift_card_pk=None):
-        card = services.set_gift_card_active(business=self.business, card=self.get_object(),
-                                             active=False)
+        card = card_services.set_gift_card_active(business=self.business, card=self.get_object(),
+                                                  active=False)
         return Response(GiftCardSerializer(card).data)
 
     @extend_schema(request=None, responses=GiftCardSerializer)
     @action(detail=True, methods=["post"])
     def reactivate(self, request, gift_card_pk=None):
-        card = services.set_gift_card_active(business=self.business, card=self.get_object(),
-                                             active=True)
+        card = card_services.set_gift_card_active(business=self.business, card=self.get_object(),
+                                                  active=True)
         return Response(GiftCardSerializer(card).data)
 
 
@@ -273,16 +277,16 @@ class CouponViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveModelMi
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        coupon = services.create_coupon(business=self.business, by=request.user,
-                                        **serializer.validated_data)
+        coupon = coupon_services.create_coupon(business=self.business, by=request.user,
+                                               **serializer.validated_data)
         return Response(self.get_serializer(coupon).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, coupon_pk=None):
         coupon = self.get_object()
         serializer = self.get_serializer(coupon, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        coupon = services.update_coupon(business=self.business, coupon=coupon,
-                                        **serializer.validated_data)
+        coupon = coupon_services.update_coupon(business=self.business, coupon=coupon,
+                                               **serializer.validated_data)
         return Response(self.get_serializer(coupon).data)
 
 
@@ -320,15 +324,15 @@ class RewardTierViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveMod
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tier = services.create_tier(business=self.business, **serializer.validated_data)
+        tier = reward_services.create_tier(business=self.business, **serializer.validated_data)
         return Response(self.get_serializer(tier).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, reward_tier_pk=None):
         tier = self.get_object()
         serializer = self.get_serializer(tier, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        tier = services.update_tier(business=self.business, tier=tier,
-                                    **serializer.validated_data)
+        tier = reward_services.update_tier(business=self.business, tier=tier,
+                                           **serializer.validated_data)
         return Response(self.get_serializer(tier).data)
 
 
@@ -374,8 +378,8 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMode
         client, tier = values.pop("client"), values.pop("tier", None)
         if tier is not None:
             values = {}
-        code = services.give_reward(business=self.business, client=client, tier=tier,
-                                    by=request.user, **values)
+        code = reward_services.give_reward(business=self.business, client=client, tier=tier,
+                                           by=request.user, **values)
         return Response(CouponSerializer(code).data, status=status.HTTP_201_CREATED)
 
 

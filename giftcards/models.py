@@ -76,7 +76,7 @@ class GiftCardQuerySet(TenantQuerySet):
 
 class GiftCard(TenantModel):
     """A card with a secret code and a balance. The balance moves only through
-    GiftCardTransaction rows, written by giftcards.services."""
+    GiftCardTransaction rows, written by giftcards.services.cards."""
 
     code = models.CharField(_("code"), max_length=codes.GIFT_CARD_LENGTH)
     origin = models.CharField(_("origin"), max_length=10, choices=GiftCardOrigin.choices)

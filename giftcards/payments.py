@@ -3,7 +3,7 @@
 A provider is asked to collect a purchase's amount and answers: paid now, failed, or
 pending with a page to send the client to (a card form, a bank's check). A pending
 purchase is completed later, by the provider's notification or the client's return,
-through `giftcards.services.complete_purchase`, which issues the card once however
+through `giftcards.services.purchases.complete_purchase`, which issues the card once however
 often it is called. `OfflineProvider` (the default, for `make run` and tests) takes
 every payment at once and moves no money: a real provider is an adapter written
 against `PaymentProvider` and named in the GIFT_CARD_PAYMENT_PROVIDER setting.

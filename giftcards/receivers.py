@@ -11,8 +11,11 @@ from booking.codes import AppliedCode
 from booking.models import AppointmentState
 from checkout import hooks
 from checkout.models import CodeKind, CodeScope
-from giftcards import guessing, selectors, services
+from giftcards import guessing, selectors
 from giftcards.models import AppliesTo
+from giftcards.services import bookings as booking_code_services
+from giftcards.services import invoices as invoice_services
+from giftcards.services import rewards as reward_services
 
 # Coupons say "bookings" where checkout says "services": a booking is charged as one.
 SCOPES = {AppliesTo.BOOKINGS: CodeScope.SERVICES, AppliesTo.PRODUCTS: CodeScope.PRODUCTS,
@@ -28,15 +31,15 @@ def resolve_booking_code(*, business, client, service, price, code) -> AppliedCo
     if address is not None and not guessing.start_try(business, address):
         raise guessing.locked_error()
     # A refused or unknown code keeps its try counted; a right one gives it back.
-    found = services.booking_code(business, client=client, service=service, price=price,
-                                  code=code)
+    found = booking_code_services.booking_code(business, client=client, service=service,
+                                               price=price, code=code)
     if found is None:
         return None
     if address is not None:
         guessing.forget_try(business, address)
 
     def record(*, appointment) -> None:
-        services.record_booking_code(business, found, appointment=appointment)
+        booking_code_services.record_booking_code(business, found, appointment=appointment)
 
     return AppliedCode(code=found.code, label=found.label, discount=found.discount,
                        earns_points=found.earns_points,
@@ -49,12 +52,12 @@ class GiftCardRedeemer:
 
     def redeem(self, *, business, payment, code: str) -> str:
         try:
-            return services.redeem_for_payment(business, payment, code)
+            return invoice_services.redeem_for_payment(business, payment, code)
         except ValidationError as refusal:
             raise ValidationError({"gift_card": refusal.messages}) from refusal
 
     def refund(self, *, business, payment, amount, refund) -> None:
-        services.refund_to_payment_card(business, payment, amount, refund)
+        invoice_services.refund_to_payment_card(business, payment, amount, refund)
 
 
 redeemer = GiftCardRedeemer()
@@ -67,7 +70,7 @@ class CheckoutCodeApplier:
         return business.coupons_gift_cards_enabled
 
     def find(self, *, business, client, code, now) -> hooks.CodeDiscount:
-        coupon = services.checkout_code(business, client=client, code=code, now=now)
+        coupon = invoice_services.checkout_code(business, client=client, code=code, now=now)
         # The kinds are named alike in both apps.
         return hooks.CodeDiscount(code=coupon.code, label=coupon.name,
                                   kind=CodeKind(coupon.discount_kind),
@@ -75,7 +78,7 @@ class CheckoutCodeApplier:
                                   service_id=coupon.service_id)
 
     def use(self, *, business, invoice, code, amount, now) -> None:
-        services.use_for_invoice(business, invoice, code=code, amount=amount, now=now)
+        invoice_services.use_for_invoice(business, invoice, code=code, amount=amount, now=now)
 
 
 code_applier = CheckoutCodeApplier()
@@ -94,20 +97,20 @@ def client_offers(*, business, client) -> hooks.ClientOffers:
 
 
 def on_invoice_paid(*, invoice, **_kwargs) -> None:
-    services.issue_for_invoice(invoice=invoice)
+    invoice_services.issue_for_invoice(invoice=invoice)
 
 
 def on_invoice_refunded(*, invoice, refund, **_kwargs) -> None:
-    services.cancel_for_refund(invoice=invoice, refund_row=refund)
+    invoice_services.cancel_for_refund(invoice=invoice, refund_row=refund)
 
 
 def on_appointment_state_changed(*, appointment, to_state, **_kwargs) -> None:
     if to_state == AppointmentState.CANCELLED:
-        services.on_appointment_cancelled(appointment=appointment)
+        booking_code_services.on_appointment_cancelled(appointment=appointment)
 
 
 def on_balance_changed(*, changes, **_kwargs) -> None:
-    services.reward_for_entries(changes=changes)
+    reward_services.reward_for_entries(changes=changes)
 
 
 def next_reward(*, business, client, balance):

@@ -540,7 +540,7 @@ class GiftCardFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from giftcards.services import issue_gift_card
+        from giftcards.services.cards import issue_gift_card
         return issue_gift_card(**kwargs)
 
 
@@ -556,7 +556,7 @@ class GiftCardTransactionFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, business, card, amount, **kwargs):
-        from giftcards.services import redeem
+        from giftcards.services.cards import redeem
         return redeem(business, card.pk, amount=amount, **kwargs)
 
 

@@ -19,7 +19,7 @@ from booking.access import backoffice_view
 from booking.models import Client, Role
 from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
-from giftcards import selectors, services
+from giftcards import selectors
 from giftcards.forms import (
     ClientSearchForm,
     CouponFilterForm,
@@ -32,6 +32,11 @@ from giftcards.forms import (
     RewardTierForm,
 )
 from giftcards.models import Coupon, GiftCard, GiftCardOffer, RewardTier
+from giftcards.services import cards as card_services
+from giftcards.services import coupons as coupon_services
+from giftcards.services import offers as offer_services
+from giftcards.services import purchases as purchase_services
+from giftcards.services import rewards as reward_services
 
 PER_PAGE = 50
 CLIENT_RESULTS = 20
@@ -118,8 +123,8 @@ def card_issue(request):
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            card = services.issue_gift_card(business=business, purchaser=client,
-                                            by=request.user, **form.cleaned_data)
+            card = card_services.issue_gift_card(business=business, purchaser=client,
+                                                 by=request.user, **form.cleaned_data)
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:
@@ -148,7 +153,7 @@ def card_set_active(request, gift_card_pk):
     card = get_for_business_or_404(GiftCard, business, pk=gift_card_pk)
     active = request.POST.get("active") == "1"
     try:
-        services.set_gift_card_active(business=business, card=card, active=active)
+        card_services.set_gift_card_active(business=business, card=card, active=active)
     except ValidationError as refusal:
         messages.error(request, one_line(refusal))
     else:
@@ -163,7 +168,7 @@ def card_refund_points(request, gift_card_pk):
     business = request.business
     card = get_for_business_or_404(GiftCard, business, pk=gift_card_pk)
     try:
-        services.refund_points_purchase(business=business, card=card, by=request.user)
+        purchase_services.refund_points_purchase(business=business, card=card, by=request.user)
     except ValidationError as refusal:
         messages.error(request, one_line(refusal))
     else:
@@ -188,7 +193,7 @@ def _offer_form_page(request, form, *, title: str, offer=None):
 @backoffice_view(role=Role.MANAGER)
 def offer_create(request):
     form = OfferForm(request.POST or None)
-    saved = _saved(request, form, lambda **values: services.create_offer(
+    saved = _saved(request, form, lambda **values: offer_services.create_offer(
         business=request.business, **values), success=_("Gift card offer saved."),
         to=_url(request, "offer-list"), then=lambda offer: _warn_unpayable(request, offer))
     return saved or _offer_form_page(request, form, title=_("New gift card offer"))
@@ -199,7 +204,7 @@ def offer_edit(request, gift_card_offer_pk):
     offer = get_for_business_or_404(GiftCardOffer, request.business, pk=gift_card_offer_pk)
     form = OfferForm(request.POST or None, initial={
         name: getattr(offer, name) for name in OfferForm.base_fields})
-    saved = _saved(request, form, lambda **values: services.update_offer(
+    saved = _saved(request, form, lambda **values: offer_services.update_offer(
         business=request.business, offer=offer, **values), success=_("Gift card offer saved."),
         to=_url(request, "offer-list"), then=lambda offer: _warn_unpayable(request, offer))
     return saved or _offer_form_page(request, form, title=offer.name, offer=offer)
@@ -211,7 +216,7 @@ def offer_points(request, gift_card_offer_pk):
     offer = get_for_business_or_404(GiftCardOffer, request.business, pk=gift_card_offer_pk)
     form = OfferPointsForm(request.POST or None, initial={
         "points_enabled": offer.points_enabled, "points_price": offer.points_price})
-    saved = _saved(request, form, lambda **values: services.update_offer(
+    saved = _saved(request, form, lambda **values: offer_services.update_offer(
         business=request.business, offer=offer, **values), success=_("Gift card offer saved."),
         to=_url(request, "offer-list"), then=lambda offer: _warn_unpayable(request, offer))
     return saved or _offer_form_page(request, form, title=offer.name, offer=offer)
@@ -238,7 +243,7 @@ def _coupon_form_page(request, form, *, title: str, coupon=None):
 @backoffice_view(role=Role.MANAGER)
 def coupon_create(request):
     form = CouponForm(request.POST or None, business=request.business)
-    saved = _saved(request, form, lambda **_values: services.create_coupon(
+    saved = _saved(request, form, lambda **_values: coupon_services.create_coupon(
         business=request.business, by=request.user, **form.values()),
         success=_("Coupon saved."), to=_url(request, "coupon-list"))
     return saved or _coupon_form_page(request, form, title=_("New coupon"))
@@ -252,9 +257,9 @@ def coupon_edit(request, coupon_pk):
                                  "reactivated."))
         return redirect(_url(request, "coupon-list"))
     form = CouponForm(request.POST or None, business=request.business, initial={
-        **{name: getattr(coupon, name) for name in services.COUPON_FIELDS},
+        **{name: getattr(coupon, name) for name in coupon_services.COUPON_FIELDS},
         "client_email": coupon.client.email if coupon.client else ""})
-    saved = _saved(request, form, lambda **_values: services.update_coupon(
+    saved = _saved(request, form, lambda **_values: coupon_services.update_coupon(
         business=request.business, coupon=coupon, **form.values()),
         success=_("Coupon saved."), to=_url(request, "coupon-list"))
     return saved or _coupon_form_page(request, form, title=coupon.code, coupon=coupon)
@@ -266,7 +271,7 @@ def coupon_set_active(request, coupon_pk):
     business = request.business
     coupon = get_for_business_or_404(Coupon, business, pk=coupon_pk)
     active = request.POST.get("active") == "1"
-    services.set_coupon_active(business=business, coupon=coupon, active=active)
+    coupon_services.set_coupon_active(business=business, coupon=coupon, active=active)
     messages.success(request, _("%(code)s reactivated.") % {"code": coupon.code} if active
                      else _("%(code)s deactivated: it can no longer be used.") % {
                          "code": coupon.code})
@@ -289,7 +294,7 @@ def _tier_form_page(request, form, *, title: str):
 @backoffice_view(role=Role.MANAGER)
 def tier_create(request):
     form = RewardTierForm(request.POST or None, business=request.business)
-    saved = _saved(request, form, lambda **_values: services.create_tier(
+    saved = _saved(request, form, lambda **_values: reward_services.create_tier(
         business=request.business, **form.values()),
         success=_("Reward saved."), to=_url(request, "tier-list"),
         then=lambda tier: _warn_if_reset(request, tier))
@@ -300,8 +305,8 @@ def tier_create(request):
 def tier_edit(request, reward_tier_pk):
     tier = get_for_business_or_404(RewardTier, request.business, pk=reward_tier_pk)
     form = RewardTierForm(request.POST or None, business=request.business, initial={
-        name: getattr(tier, name) for name in services.TIER_FIELDS})
-    saved = _saved(request, form, lambda **_values: services.update_tier(
+        name: getattr(tier, name) for name in reward_services.TIER_FIELDS})
+    saved = _saved(request, form, lambda **_values: reward_services.update_tier(
         business=request.business, tier=tier, **form.values()),
         success=_("Reward saved."), to=_url(request, "tier-list"),
         then=lambda tier: _warn_if_reset(request, tier))
@@ -316,8 +321,8 @@ def give_reward(request, client_pk):
     form = GiveRewardForm(request.POST or None, business=business)
     if request.method == "POST" and form.is_valid():
         try:
-            code = services.give_reward(business=business, client=client, by=request.user,
-                                        **form.values())
+            code = reward_services.give_reward(business=business, client=client, by=request.user,
+                                               **form.values())
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:

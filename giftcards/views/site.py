@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from booking.access import client_required, site_view
 from core import ratelimit
 from core.errors import add_form_errors
-from giftcards import guessing, selectors, services
+from giftcards import guessing, selectors
 from giftcards.forms import BalanceCheckForm, RecipientForm
 from giftcards.models import GiftCardOffer
+from giftcards.services import purchases as purchase_services
 
 TOO_MANY = 429
 
@@ -108,10 +109,10 @@ def buy(request, gift_card_offer_pk):
         mine = reverse("giftcards:site-mine", args=[business.slug])
         try:
             if request.POST.get("pay_with") == "points":
-                card, elsewhere = services.buy_with_points(
+                card, elsewhere = purchase_services.buy_with_points(
                     business=business, client=client, offer=offer, **form.cleaned_data), ""
             else:
-                result = services.buy_with_money(
+                result = purchase_services.buy_with_money(
                     business=business, client=client, offer=offer,
                     return_url=request.build_absolute_uri(mine), **form.cleaned_data)
                 card, elsewhere = result.gift_card, result.redirect_url

@@ -7,7 +7,8 @@ import pytest
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
-from giftcards import services
+from giftcards.services import cards as card_services
+from giftcards.services import coupons as coupon_services
 
 
 @pytest.fixture
@@ -20,10 +21,10 @@ def business(business):
 
 
 def issue(business, value="100.00", *, days: int = 365, **values):
-    return services.issue_gift_card(business=business, value=Decimal(value),
-                                    validity_days=days, **values)
+    return card_services.issue_gift_card(business=business, value=Decimal(value),
+                                         validity_days=days, **values)
 
 
 def coupon(business, code="SUMMER10", *, kind="amount", value="10.00", **values):
-    return services.create_coupon(business=business, code=code, discount_kind=kind,
-                                  value=Decimal(value), **values)
+    return coupon_services.create_coupon(business=business, code=code, discount_kind=kind,
+                                         value=Decimal(value), **values)

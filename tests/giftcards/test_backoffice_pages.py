@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from booking.models import Extension
 from booking.services.tenants import set_extension
-from giftcards import services
 from giftcards.models import Coupon, CouponOrigin, GiftCard, GiftCardOffer
+from giftcards.services import cards as card_services
 from notifications.models import OutboundMessage
 from tests.factories import ClientFactory, CouponFactory, GiftCardFactory
 from tests.giftcards.conftest import coupon, issue
@@ -102,8 +102,8 @@ def test_a_deactivated_card_shows_so_and_can_be_reactivated(client, business, ma
 
 def test_the_card_page_names_each_movement_of_its_balance(client, business, manager):
     card = issue(business, "50.00")
-    services.redeem_gift_card(business=business, code=card.code, amount=Decimal("12.50"),
-                              note="Brushing")
+    card_services.redeem_gift_card(business=business, code=card.code, amount=Decimal("12.50"),
+                                   note="Brushing")
     client.force_login(manager)
 
     page = client.get(url(business, "card-detail", card.pk)).content.decode()

@@ -11,8 +11,9 @@ from django.db import connection, transaction
 
 from booking.models import Appointment
 from booking.services.appointments import book_appointment
-from giftcards import services
 from giftcards.models import CouponUse, GiftCardTransaction, TransactionKind
+from giftcards.services import cards as card_services
+from giftcards.services import coupons as coupon_services
 from tests.booking.booking_setup import next_weekday, open_salon, paris
 from tests.factories import ClientFactory
 from tests.giftcards.conftest import coupon, issue
@@ -60,8 +61,8 @@ def race(attempts, threads: int = MAX_THREADS) -> list[str]:
 def test_fifty_redemptions_of_ten_against_a_balance_of_a_hundred_make_ten(business):
     card = issue(business, "100.00")
 
-    results = race([lambda: services.redeem_gift_card(business=business, code=card.code,
-                                                      amount=Decimal("10.00"))
+    results = race([lambda: card_services.redeem_gift_card(business=business, code=card.code,
+                                                           amount=Decimal("10.00"))
                     for _ in range(50)])
 
     assert results.count("ok") == 10
@@ -79,7 +80,7 @@ def test_a_hundred_uses_of_a_coupon_limited_to_seven_make_seven(business):
 
     def use(client):
         with transaction.atomic():
-            services.use_coupon(business, limited.pk, client=client, amount=Decimal("10.00"))
+            coupon_services.use_coupon(business, limited.pk, client=client, amount=Decimal("10.00"))
 
     results = race([lambda client=client: use(client) for client in clients])
 

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from giftcards import codes, services
+from giftcards import codes
 from giftcards.models import GiftCard, GiftCardTransaction, TransactionKind
+from giftcards.services import cards as card_services
 from tests.giftcards.conftest import issue
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,8 @@ def test_an_issued_card_has_a_sixteen_character_code_and_its_value_as_balance(bu
 def test_spending_part_of_a_card_leaves_the_rest(business):
     card = issue(business)
 
-    services.redeem_gift_card(business=business, code=card.display_code.lower(),
-                              amount=Decimal("30.00"))
+    card_services.redeem_gift_card(business=business, code=card.display_code.lower(),
+                                   amount=Decimal("30.00"))
 
     card.refresh_from_db()
     assert card.balance == Decimal("70.00")
@@ -44,7 +45,7 @@ def test_spending_more_than_the_balance_is_refused_and_changes_nothing(business)
     card = issue(business, "20.00")
 
     with pytest.raises(ValidationError, match=r"Only €20\.00 is left"):
-        services.redeem_gift_card(business=business, code=card.code, amount=Decimal("20.01"))
+        card_services.redeem_gift_card(business=business, code=card.code, amount=Decimal("20.01"))
 
     card.refresh_from_db()
     assert card.balance == Decimal("20.00")
@@ -55,19 +56,19 @@ def test_an_expired_card_cannot_pay(business):
     card = issue(business, days=10)
 
     with pytest.raises(ValidationError, match="expired"):
-        services.redeem_gift_card(business=business, code=card.code, amount=Decimal("1.00"),
-                                  now=card.expires_at)
+        card_services.redeem_gift_card(business=business, code=card.code, amount=Decimal("1.00"),
+                                       now=card.expires_at)
 
 
 def test_a_deactivated_card_cannot_pay_until_reactivated(business):
     card = issue(business)
-    services.set_gift_card_active(business=business, card=card, active=False)
+    card_services.set_gift_card_active(business=business, card=card, active=False)
 
     with pytest.raises(ValidationError, match="deactivated"):
-        services.redeem_gift_card(business=business, code=card.code, amount=Decimal("1.00"))
+        card_services.redeem_gift_card(business=business, code=card.code, amount=Decimal("1.00"))
 
-    services.set_gift_card_active(business=business, card=card, active=True)
-    services.redeem_gift_card(business=business, code=card.code, amount=Decimal("1.00"))
+    card_services.set_gift_card_active(business=business, card=card, active=True)
+    card_services.redeem_gift_card(business=business, code=card.code, amount=Decimal("1.00"))
     card.refresh_from_db()
     assert card.balance == Decimal("99.00")
 
@@ -76,7 +77,7 @@ def test_another_business_card_is_unknown_here(business, other_business):
     theirs = issue(other_business)
 
     with pytest.raises(ValidationError, match="No gift card has this code here"):
-        services.redeem_gift_card(business=business, code=theirs.code, amount=Decimal("1.00"))
+        card_services.redeem_gift_card(business=business, code=theirs.code, amount=Decimal("1.00"))
 
     theirs.refresh_from_db()
     assert theirs.balance == Decimal("100.00")
@@ -85,10 +86,10 @@ def test_another_business_card_is_unknown_here(business, other_business):
 def test_a_redemption_with_the_same_source_is_recorded_once(business):
     card = issue(business)
 
-    first = services.redeem_gift_card(business=business, code=card.code,
-                                      amount=Decimal("10.00"), source="api:abc")
-    again = services.redeem_gift_card(business=business, code=card.code,
-                                      amount=Decimal("10.00"), source="api:abc")
+    first = card_services.redeem_gift_card(business=business, code=card.code,
+                                           amount=Decimal("10.00"), source="api:abc")
+    again = card_services.redeem_gift_card(business=business, code=card.code,
+                                           amount=Decimal("10.00"), source="api:abc")
 
     assert again.pk == first.pk
     card.refresh_from_db()
@@ -97,19 +98,19 @@ def test_a_redemption_with_the_same_source_is_recorded_once(business):
 
 def test_a_refund_gives_back_at_most_what_the_redemption_took(business):
     card = issue(business)
-    spent = services.redeem_gift_card(business=business, code=card.code,
-                                      amount=Decimal("40.00"))
+    spent = card_services.redeem_gift_card(business=business, code=card.code,
+                                           amount=Decimal("40.00"))
 
-    services.refund_redemption(business=business, redemption=spent, amount=Decimal("15.00"))
+    card_services.refund_redemption(business=business, redemption=spent, amount=Decimal("15.00"))
     with pytest.raises(ValidationError, match=r"Only €25\.00 of this payment"):
-        services.refund_redemption(business=business, redemption=spent,
-                                   amount=Decimal("25.01"))
-    services.refund_redemption(business=business, redemption=spent)
+        card_services.refund_redemption(business=business, redemption=spent,
+                                        amount=Decimal("25.01"))
+    card_services.refund_redemption(business=business, redemption=spent)
 
     card.refresh_from_db()
     assert card.balance == Decimal("100.00")
     with pytest.raises(ValidationError, match="already been given back"):
-        services.refund_redemption(business=business, redemption=spent)
+        card_services.refund_redemption(business=business, redemption=spent)
 
 
 @pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5"), Decimal("1.001"),
@@ -118,7 +119,7 @@ def test_amounts_that_are_not_positive_cents_are_refused(business, amount):
     card = issue(business)
 
     with pytest.raises(ValidationError):
-        services.redeem_gift_card(business=business, code=card.code, amount=amount)
+        card_services.redeem_gift_card(business=business, code=card.code, amount=amount)
 
     assert card.transactions.count() == 1
 

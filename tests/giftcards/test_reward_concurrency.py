@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
-from giftcards import services
 from giftcards.models import Coupon
+from giftcards.services import rewards as reward_services
 from loyalty import services as loyalty_services
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from tests.factories import ClientFactory
@@ -25,10 +25,10 @@ def test_concurrent_points_unlock_each_reward_once_and_reset_the_card_exactly(bu
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
     loyalty_services.on_loyalty_switched(business=business, enabled=True, now=timezone.now())
-    services.create_tier(business=business, name="Half way", threshold=5,
-                         discount_kind="amount", value=Decimal(2))
-    services.create_tier(business=business, name="Full card", threshold=10,
-                         discount_kind="amount", value=Decimal(5), resets_card=True)
+    reward_services.create_tier(business=business, name="Half way", threshold=5,
+                                discount_kind="amount", value=Decimal(2))
+    reward_services.create_tier(business=business, name="Full card", threshold=10,
+                                discount_kind="amount", value=Decimal(5), resets_card=True)
     fan = ClientFactory(business=business)
     barrier = threading.Barrier(THREADS)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from giftcards import services
+from giftcards import selectors
 from giftcards.models import Coupon, CouponOrigin, RewardTier
 from tests.factories import ClientFactory, RewardTierFactory
 
@@ -98,4 +98,4 @@ def test_another_business_tier_cannot_be_given(client, business, other_business,
     assert refused.status_code == 200
     assert "This reward is not in your business." in refused.content.decode()
     assert not Coupon.objects.filter(client=somebody).exists()
-    assert services.selectors.client_codes(business=business, client=somebody) == []
+    assert selectors.client_codes(business=business, client=somebody) == []

@@ -12,8 +12,10 @@ from django.utils import timezone
 from booking.models import Extension
 from booking.services import tenants as tenant_services
 from booking.services.appointments import book_appointment
-from giftcards import selectors, services
+from giftcards import selectors
 from giftcards.models import Coupon, CouponOrigin
+from giftcards.services import bookings as booking_code_services
+from giftcards.services import rewards as reward_services
 from loyalty import services as loyalty_services
 from loyalty.hooks import next_reward
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
@@ -41,8 +43,8 @@ def fan(business):
 def tier(business, threshold, name=None, **values):
     values.setdefault("discount_kind", "amount")
     values.setdefault("value", Decimal("5.00"))
-    return services.create_tier(business=business, name=name or f"{threshold} points reward",
-                                threshold=threshold, **values)
+    return reward_services.create_tier(business=business, name=name or f"{threshold} points reward",
+                                       threshold=threshold, **values)
 
 
 def earn(business, client, points):
@@ -114,7 +116,7 @@ def test_adding_or_lowering_a_tier_rewards_nobody_already_above_it(business, fan
     high = tier(business, 20)
     earn(business, fan, 12)
     tier(business, 10)
-    services.update_tier(business=business, tier=high, threshold=11)
+    reward_services.update_tier(business=business, tier=high, threshold=11)
     earn(business, fan, 1)
     assert codes_of(fan) == []
 
@@ -144,21 +146,21 @@ def test_a_reward_code_discounts_once_and_says_whether_the_booking_still_earns(b
     tier(business, 5, discount_kind="free_service", service=colour, earns_points=True)
     earn(business, fan, 5)
     [code] = codes_of(fan)
-    found = services.booking_code(business, client=fan, service=colour, price=colour.price,
-                                  code=code.code.lower())
+    found = booking_code_services.booking_code(business, client=fan, service=colour,
+                                               price=colour.price, code=code.code.lower())
     assert (found.discount, found.earns_points) == (Decimal("40.00"), True)
     other = ClientFactory(business=business)
-    assert services.booking_code(business, client=other, service=colour, price=colour.price,
-                                 code=code.code) is None
+    assert booking_code_services.booking_code(business, client=other, service=colour,
+                                              price=colour.price, code=code.code) is None
 
 
 def test_staff_give_an_existing_or_a_custom_reward_without_points_or_email(business, fan, owner):
     five = tier(business, 5, name="5 euros off")
     earn(business, fan, 2)
-    given = services.give_reward(business=business, client=fan, tier=five, by=owner)
-    custom = services.give_reward(business=business, client=fan, by=owner, name="Sorry!",
-                                  discount_kind="percent", value=Decimal("20"),
-                                  validity_days=10)
+    given = reward_services.give_reward(business=business, client=fan, tier=five, by=owner)
+    custom = reward_services.give_reward(business=business, client=fan, by=owner, name="Sorry!",
+                                         discount_kind="percent", value=Decimal("20"),
+                                         validity_days=10)
     assert [(c.origin, c.name, c.tier) for c in (given, custom)] == [
         (CouponOrigin.GIVEN, "5 euros off", five), (CouponOrigin.GIVEN, "Sorry!", None)]
     assert balance_of(fan) == 2
@@ -170,8 +172,8 @@ def test_staff_give_an_existing_or_a_custom_reward_without_points_or_email(busin
 def test_a_custom_reward_with_a_bad_discount_is_refused_and_nothing_is_issued(
         business, fan, owner):
     with pytest.raises(ValidationError) as refusal:
-        services.give_reward(business=business, client=fan, by=owner, name="Too much",
-                             discount_kind="percent", value=Decimal("150"))
+        reward_services.give_reward(business=business, client=fan, by=owner, name="Too much",
+                                    discount_kind="percent", value=Decimal("150"))
     assert "value" in refusal.value.message_dict
     assert codes_of(fan) == []
 

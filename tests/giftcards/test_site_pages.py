@@ -152,12 +152,12 @@ def test_buying_with_money_goes_through_the_payment_provider_and_emails_the_reci
 
 
 def test_a_purchase_confirmed_twice_issues_one_card(business, camille, spa_day):
-    from giftcards import services
-    purchase = services.start_purchase(business=business, client=camille, offer=spa_day,
-                                       provider_name="test")
+    from giftcards.services import purchases as purchase_services
+    purchase = purchase_services.start_purchase(business=business, client=camille, offer=spa_day,
+                                                provider_name="test")
 
-    first = services.complete_purchase(business=business, reference=purchase.reference)
-    again = services.complete_purchase(business=business, reference=purchase.reference)
+    first = purchase_services.complete_purchase(business=business, reference=purchase.reference)
+    again = purchase_services.complete_purchase(business=business, reference=purchase.reference)
 
     assert first == again
     assert GiftCard.objects.for_business(business).count() == 1

@@ -24,8 +24,10 @@ from booking.services import tenants as tenant_services
 from booking.services.appointments import cancel_appointment, set_appointment_state
 from checkout import services as checkout_services
 from checkout.services import TenderInput
-from giftcards import services as giftcard_services
 from giftcards.models import Coupon, GiftCard, GiftCardTransaction
+from giftcards.services import cards as card_services
+from giftcards.services import coupons as coupon_services
+from giftcards.services import rewards as reward_services
 from loyalty import selectors, services
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from tests.factories import (
@@ -77,7 +79,7 @@ class ProductMachine(RuleBasedStateMachine):
         self.expired = False
         self.cards = {}  # card pk -> expected balance
         self.redemptions = []  # [transaction, amount still to give back]
-        self.coupon = giftcard_services.create_coupon(
+        self.coupon = coupon_services.create_coupon(
             business=self.business, code=f"HARNESS{self.clients[0].pk}", discount_kind="amount",
             value=Decimal(2), max_uses=COUPON_USES)
         self.coupon_uses = 0
@@ -97,11 +99,11 @@ class ProductMachine(RuleBasedStateMachine):
         services.update_program(business=business, points_per_booking=PER_BOOKING,
                                 spend_points=1, spend_amount=Decimal("5"),
                                 spend_scope="products", expiry_months=12)
-        giftcard_services.create_tier(business=business, name="Half way", threshold=HALF_WAY,
-                                      discount_kind="amount", value=Decimal(3))
-        giftcard_services.create_tier(business=business, name="Full card",
-                                      threshold=FULL_CARD, discount_kind="percent",
-                                      value=Decimal(20), resets_card=True)
+        reward_services.create_tier(business=business, name="Half way", threshold=HALF_WAY,
+                                    discount_kind="amount", value=Decimal(3))
+        reward_services.create_tier(business=business, name="Full card",
+                                    threshold=FULL_CARD, discount_kind="percent",
+                                    value=Decimal(20), resets_card=True)
         service = ServiceFactory(business=business, price=Decimal("30"))
         services.set_catalog_points(business=business, service=service, is_enabled=True,
                                     points=SERVICE_POINTS)
@@ -229,8 +231,8 @@ class ProductMachine(RuleBasedStateMachine):
 
     @rule(value=st.integers(5, 80))
     def a_gift_card_is_issued(self, value):
-        card = giftcard_services.issue_gift_card(business=self.business, value=Decimal(value),
-                                                 validity_days=30)
+        card = card_services.issue_gift_card(business=self.business, value=Decimal(value),
+                                             validity_days=30)
         self.cards[card.pk] = Decimal(value)
 
     @rule(index=st.integers(0, 100), amount=st.integers(1, 60))
@@ -240,8 +242,8 @@ class ProductMachine(RuleBasedStateMachine):
         card_pk = sorted(self.cards)[index % len(self.cards)]
         code = GiftCard.objects.get(pk=card_pk).code
         try:
-            spent = giftcard_services.redeem_gift_card(business=self.business, code=code,
-                                                       amount=Decimal(amount))
+            spent = card_services.redeem_gift_card(business=self.business, code=code,
+                                                   amount=Decimal(amount))
         except ValidationError:
             assert self.cards[card_pk] < amount
         else:
@@ -254,7 +256,7 @@ class ProductMachine(RuleBasedStateMachine):
             return
         redemption, left = self.redemptions[index % len(self.redemptions)]
         try:
-            giftcard_services.refund_redemption(business=self.business, redemption=redemption)
+            card_services.refund_redemption(business=self.business, redemption=redemption)
         except ValidationError:
             assert left == 0
         else:
@@ -264,8 +266,8 @@ class ProductMachine(RuleBasedStateMachine):
     @rule(who=st.integers(0, 1))
     def the_coupon_is_used(self, who):
         try:
-            giftcard_services.use_coupon(self.business, self.coupon.pk,
-                                         client=self.clients[who], amount=Decimal(2))
+            coupon_services.use_coupon(self.business, self.coupon.pk,
+                                       client=self.clients[who], amount=Decimal(2))
         except ValidationError:
             assert self.coupon_uses == COUPON_USES
         else:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from booking.models import Extension
 from booking.services.tenants import set_extension
-from giftcards import services as giftcard_services
+from giftcards.services import cards as card_services
 from reports import selectors
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ D = Decimal
 
 
 def issue(business, *, days_ago, value="50.00", validity=800):
-    return giftcard_services.issue_gift_card(
+    return card_services.issue_gift_card(
         business=business, value=D(value), validity_days=validity,
         now=timezone.now() - timedelta(days=days_ago))
 
@@ -27,14 +27,14 @@ def issue(business, *, days_ago, value="50.00", validity=800):
 @pytest.fixture
 def cards(business):
     recent = issue(business, days_ago=10)
-    giftcard_services.redeem(business, recent.pk, amount=D("20.00"))
+    card_services.redeem(business, recent.pk, amount=D("20.00"))
     issue(business, days_ago=120)
     older = issue(business, days_ago=240, value="60.00")
-    giftcard_services.redeem(business, older.pk, amount=D("20.00"))
+    card_services.redeem(business, older.pk, amount=D("20.00"))
     issue(business, days_ago=400, value="25.00")
     issue(business, days_ago=40, validity=30)  # expired
-    giftcard_services.set_gift_card_active(business=business, card=issue(business, days_ago=5),
-                                           active=False)
+    card_services.set_gift_card_active(business=business, card=issue(business, days_ago=5),
+                                       active=False)
 
 
 def dashboard(browser, business):

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from giftcards import services as giftcard_services
+from giftcards.services import cards as card_services
+from giftcards.services import purchases as purchase_services
 from loyalty import services as loyalty_services
 from loyalty.models import EntryKind
 from reports import labels
@@ -32,12 +33,12 @@ def local_noon(business, months_ago: int, day: int = 3) -> datetime:
 
 
 def issue(business, when, *, value="50.00", days=365, offer=None):
-    return giftcard_services.issue_gift_card(business=business, value=D(value),
-                                             validity_days=days, offer=offer, now=when)
+    return card_services.issue_gift_card(business=business, value=D(value),
+                                         validity_days=days, offer=offer, now=when)
 
 
 def spend(business, card, amount, when):
-    return giftcard_services.redeem(business, card.pk, amount=D(amount), now=when)
+    return card_services.redeem(business, card.pk, amount=D(amount), now=when)
 
 
 @pytest.fixture
@@ -55,11 +56,11 @@ def cards(business, offers):
     older, newer = local_noon(business, 2), local_noon(business, 1)
     kept = issue(business, older, offer=spa)
     given = spend(business, kept, "20.00", older + timedelta(days=1))
-    giftcard_services.refund(business, given, amount=D("5.00"), now=older + timedelta(days=2))
+    card_services.refund(business, given, amount=D("5.00"), now=older + timedelta(days=2))
     lapsed = issue(business, older, offer=spa, days=10)
     spend(business, lapsed, "10.00", older + timedelta(days=1))
     withdrawn = issue(business, older, value="30.00")
-    giftcard_services.set_gift_card_active(business=business, card=withdrawn, active=False)
+    card_services.set_gift_card_active(business=business, card=withdrawn, active=False)
     used_up = issue(business, newer, value="100.00", offer=cut)
     spend(business, used_up, "100.00", newer + timedelta(days=1))
     issue(business, newer, offer=spa)
@@ -145,8 +146,8 @@ def test_a_card_given_back_for_its_refunded_sale_counts_as_cancelled(manager_bro
                                  points_price=10)
     loyalty_services.post_entry(business=business, client=client, kind=EntryKind.ADJUST,
                                 points=10, description="gift")
-    card = giftcard_services.buy_with_points(business=business, client=client, offer=offer)
-    giftcard_services.refund_points_purchase(business=business, card=card)
+    card = purchase_services.buy_with_points(business=business, client=client, offer=offer)
+    purchase_services.refund_points_purchase(business=business, card=card)
 
     [row] = page_of(manager_browser, business).context["page"].rows
 
