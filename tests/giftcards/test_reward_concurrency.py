@@ -12,8 +12,8 @@ from booking.models import Extension
 from booking.services import tenants as tenant_services
 from giftcards import services
 from giftcards.models import Coupon
-from loyalty import services as loyalty_services
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.services import ledger, program
 from tests.factories import ClientFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ THREADS, POSTS_EACH = 8, 5
 def test_concurrent_points_unlock_each_reward_once_and_reset_the_card_exactly(business):
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
-    loyalty_services.on_loyalty_switched(business=business, enabled=True, now=timezone.now())
+    program.on_loyalty_switched(business=business, enabled=True, now=timezone.now())
     services.create_tier(business=business, name="Half way", threshold=5,
                          discount_kind="amount", value=Decimal(2))
     services.create_tier(business=business, name="Full card", threshold=10,
@@ -36,9 +36,9 @@ def test_concurrent_points_unlock_each_reward_once_and_reset_the_card_exactly(bu
         barrier.wait()
         try:
             for step in range(POSTS_EACH):
-                loyalty_services.post_entry(business=business, client=fan, kind=EntryKind.EARN,
-                                            points=1, description="visit",
-                                            source=f"race:{seed}:{step}")
+                ledger.post_entry(business=business, client=fan, kind=EntryKind.EARN,
+                                  points=1, description="visit",
+                                  source=f"race:{seed}:{step}")
         finally:
             connection.close()
 

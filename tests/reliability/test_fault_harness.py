@@ -26,8 +26,9 @@ from checkout import services as checkout_services
 from checkout.services import TenderInput
 from giftcards import services as giftcard_services
 from giftcards.models import Coupon, GiftCard, GiftCardTransaction
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.services import adjustments, crediting, expiry, program
 from tests.factories import (
     BusinessFactory,
     ClientFactory,
@@ -62,8 +63,8 @@ class ProductMachine(RuleBasedStateMachine):
         tenant_services.set_extension(business=self.business, extension=Extension.LOYALTY,
                                       enabled=True)
         self.business.refresh_from_db()
-        services.on_loyalty_switched(business=self.business, enabled=True,
-                                     now=timezone.now() - timedelta(days=30))
+        program.on_loyalty_switched(business=self.business, enabled=True,
+                                    now=timezone.now() - timedelta(days=30))
         self.staff_member = StaffMemberFactory(business=self.business)
         self.clients = [ClientFactory(business=self.business) for _ in range(2)]
         self.expected = {client.pk: 0 for client in self.clients}
@@ -94,17 +95,17 @@ class ProductMachine(RuleBasedStateMachine):
     @staticmethod
     def _open_salon():
         business = loyalty_on(BusinessFactory())
-        services.update_program(business=business, points_per_booking=PER_BOOKING,
-                                spend_points=1, spend_amount=Decimal("5"),
-                                spend_scope="products", expiry_months=12)
+        program.update_program(business=business, points_per_booking=PER_BOOKING,
+                               spend_points=1, spend_amount=Decimal("5"),
+                               spend_scope="products", expiry_months=12)
         giftcard_services.create_tier(business=business, name="Half way", threshold=HALF_WAY,
                                       discount_kind="amount", value=Decimal(3))
         giftcard_services.create_tier(business=business, name="Full card",
                                       threshold=FULL_CARD, discount_kind="percent",
                                       value=Decimal(20), resets_card=True)
         service = ServiceFactory(business=business, price=Decimal("30"))
-        services.set_catalog_points(business=business, service=service, is_enabled=True,
-                                    points=SERVICE_POINTS)
+        program.set_catalog_points(business=business, service=service, is_enabled=True,
+                                   points=SERVICE_POINTS)
         product = ProductFactory(business=business, price=PRICE, stock=1_000_000)
         return business, service, product, UserFactory()
 
@@ -126,7 +127,7 @@ class ProductMachine(RuleBasedStateMachine):
 
     @rule()
     def crediting_runs(self):
-        services.credit_due_appointments(batch_size=2)
+        crediting.credit_due_appointments(batch_size=2)
         for appointment in self.open_appointments:
             if (appointment.pk not in self.credited and self.on
                     and appointment.ends_at >= self.on_since):
@@ -173,8 +174,8 @@ class ProductMachine(RuleBasedStateMachine):
     def adjust(self, who, points):
         client = self.clients[who]
         try:
-            services.adjust_points(business=self.business, client=client, points=points,
-                                   description="harness", by=self.user)
+            adjustments.adjust_points(business=self.business, client=client, points=points,
+                                      description="harness", by=self.user)
         except ValidationError:
             # Refused while the program is off, or for going below zero.
             assert not self.on or self.expected[client.pk] + points < 0
@@ -190,9 +191,9 @@ class ProductMachine(RuleBasedStateMachine):
         client = self.clients[who]
         self.slot += 1
         try:
-            services.spend_points(business=self.business, client=client, points=points,
-                                  description="gift card",
-                                  source=f"harness:{client.pk}:{self.slot}")
+            adjustments.spend_points(business=self.business, client=client, points=points,
+                                     description="gift card",
+                                     source=f"harness:{client.pk}:{self.slot}")
         except ValidationError:
             assert self.expected[client.pk] < points
         else:
@@ -223,7 +224,7 @@ class ProductMachine(RuleBasedStateMachine):
         if self.expired:
             return
         self.expired = True
-        services.expire_points(now=timezone.now() + timedelta(days=400))
+        expiry.expire_points(now=timezone.now() + timedelta(days=400))
         if self.on:
             self.expected = dict.fromkeys(self.expected, 0)
 
