@@ -2,7 +2,7 @@
 
 A business with Loyalty on, 200 staff members, 10,000 clients and 100,000 completed
 visits whose crediting delay has passed. Two processes run the job's code
-(`loyalty.services.credit_due_appointments`, what the beat task calls) at the same
+(`loyalty.services.crediting.credit_due_appointments`, what the beat task calls) at the same
 moment, as two workers would. Each credit also records its "points credited" message.
 Figures:
 - per_s: appointments handled per second, wall clock, both processes together;
@@ -36,8 +36,8 @@ from booking.models import (  # noqa: E402
     StaffMember,
 )
 from config.celery import app as celery_app  # noqa: E402
-from loyalty import services  # noqa: E402
 from loyalty.models import AppointmentCredit, EntryKind, PointsEntry  # noqa: E402
+from loyalty.services import crediting, program  # noqa: E402
 
 APPOINTMENTS, STAFF, CLIENTS, WORKERS = 100_000, 200, 10_000, 2
 
@@ -47,12 +47,12 @@ def make_business() -> Business:
         name="Bench crediting", slug=f"bench-credit-{int(time.time() * 1000)}",
         contact_email="bench@example.com", accept_payments_enabled=True,
         client_login_enabled=True, coupons_gift_cards_enabled=True, loyalty_enabled=True)
-    services.on_loyalty_switched(business=business, enabled=True,
-                                 now=timezone.now() - timedelta(days=29))
-    services.update_program(business=business, points_per_booking=1)
+    program.on_loyalty_switched(business=business, enabled=True,
+                                now=timezone.now() - timedelta(days=29))
+    program.update_program(business=business, points_per_booking=1)
     service = Service.objects.create(business=business, name="Colour", duration_minutes=30,
                                      price=Decimal("60"))
-    services.set_catalog_points(business=business, service=service, is_enabled=True, points=2)
+    program.set_catalog_points(business=business, service=service, is_enabled=True, points=2)
     staff = StaffMember.objects.bulk_create(StaffMember(business=business, name=f"S{n}")
                                             for n in range(STAFF))
     clients = Client.objects.bulk_create(
@@ -78,7 +78,7 @@ def make_business() -> Business:
 
 def sweep(counter) -> None:
     connections.close_all()
-    counter.put(services.credit_due_appointments())
+    counter.put(crediting.credit_due_appointments())
 
 
 def main() -> None:

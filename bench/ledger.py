@@ -1,7 +1,7 @@
 """Points entries posted per second through the ledger service, by 8 concurrent writers.
 
 A business with 10,000 clients. Each writer is a process with its own connection and
-posts adjustments through `loyalty.services.post_entry`, each in its own transaction
+posts adjustments through `loyalty.services.ledger.post_entry`, each in its own transaction
 (account lock, balance check, entry insert with the PostgreSQL chain trigger, account
 update).
 Figures:
@@ -31,8 +31,8 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from booking.models import Business, Client  # noqa: E402
-from loyalty import services  # noqa: E402
 from loyalty.models import EntryKind, PointsAccount, PointsEntry  # noqa: E402
+from loyalty.services import ledger  # noqa: E402
 
 CLIENTS, WRITERS, SECONDS = 10_000, 8, 8.0
 
@@ -60,9 +60,9 @@ def bench_business(business_id: int) -> Business:
 
 
 def safe_post(business_id: int, client_id: int, points: int) -> None:
-    services.post_entry(business=bench_business(business_id),
-                        client=bench_client(business_id, client_id), kind=EntryKind.ADJUST,
-                        points=points, description="bench")
+    ledger.post_entry(business=bench_business(business_id),
+                      client=bench_client(business_id, client_id), kind=EntryKind.ADJUST,
+                      points=points, description="bench")
 
 
 NAIVE_READ = ("SELECT id, balance FROM loyalty_pointsaccount "

@@ -42,8 +42,8 @@ from booking.models import (  # noqa: E402
     WorkingHours,
 )
 from booking.services.tenants import issue_api_token  # noqa: E402
-from loyalty import services as loyalty_services  # noqa: E402
 from loyalty.models import PointsAccount, PointsEntry  # noqa: E402
+from loyalty.services import crediting, program  # noqa: E402
 
 USERS, SPAWN_RATE = 50, 10
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
@@ -59,9 +59,9 @@ def make_business() -> dict:
         name="Load salon", slug=f"load-{stamp}", contact_email="load@example.com",
         minimum_notice_minutes=0, booking_horizon_days=60, accept_payments_enabled=True,
         client_login_enabled=True, coupons_gift_cards_enabled=True, loyalty_enabled=True)
-    loyalty_services.on_loyalty_switched(business=business, enabled=True,
-                                         now=timezone.now() - timedelta(days=20))
-    loyalty_services.update_program(business=business, points_per_booking=1)
+    program.on_loyalty_switched(business=business, enabled=True,
+                                now=timezone.now() - timedelta(days=20))
+    program.update_program(business=business, points_per_booking=1)
     services = Service.objects.bulk_create(
         Service(business=business, name=f"Service {n}", duration_minutes=45, price=Decimal(50))
         for n in range(SERVICES))
@@ -109,7 +109,7 @@ def wait_for_port(port: int, deadline: float) -> None:
 def sweep_until(stop: threading.Event, credited: list) -> None:
     """The crediting job, every few seconds, as beat would run it."""
     while not stop.is_set():
-        credited.append(loyalty_services.credit_due_appointments())
+        credited.append(crediting.credit_due_appointments())
         stop.wait(5)
     connection.close()
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from booking.models import Business, Client, Service
-from loyalty import services
 from loyalty.models import EntryKind, PointsEntry
+from loyalty.services import adjustments, crediting, program
 
 SERVICE_POINTS = {"Couleur & coupe": 3, "Balayage": 5}
 WELCOME = "Cadeau de bienvenue"
@@ -19,25 +19,25 @@ def set_up(businesses: dict[str, Business]) -> None:
     """Before the diary: the rules its visits earn under, on since two months."""
     atelier = businesses["atelier-lumiere"]
     # On since then: a later "on" is moved back to it, an earlier one is kept.
-    services.on_loyalty_switched(business=atelier, enabled=True,
-                                 now=timezone.now() - timedelta(days=60))
-    services.update_program(business=atelier, crediting_delay_hours=3, points_per_booking=1,
-                            spend_points=1, spend_amount=Decimal("10.00"),
-                            spend_scope="products", expiry_months=12)
+    program.on_loyalty_switched(business=atelier, enabled=True,
+                                now=timezone.now() - timedelta(days=60))
+    program.update_program(business=atelier, crediting_delay_hours=3, points_per_booking=1,
+                           spend_points=1, spend_amount=Decimal("10.00"),
+                           spend_scope="products", expiry_months=12)
     for name, points in SERVICE_POINTS.items():
         service = Service.objects.for_business(atelier).filter(name=name).first()
         if service is not None:
-            services.set_catalog_points(business=atelier, service=service, is_enabled=True,
-                                        points=points)
+            program.set_catalog_points(business=atelier, service=service, is_enabled=True,
+                                       points=points)
 
 
 def credit(businesses: dict[str, Business]) -> None:
     """After the diary: the crediting job has run, and the manager gave a welcome gift."""
     atelier = businesses["atelier-lumiere"]
-    services.credit_due_appointments()
+    crediting.credit_due_appointments()
     claire = Client.objects.for_business(atelier).get(email="claire@example.com")
     if not PointsEntry.objects.for_business(atelier).filter(
             client=claire, kind=EntryKind.ADJUST, description=WELCOME).exists():
-        services.adjust_points(business=atelier, client=claire, points=10,
-                               description=WELCOME, note="Fidèle depuis 2019",
-                               by=User.objects.get(email="manager@salonbook.test"))
+        adjustments.adjust_points(business=atelier, client=claire, points=10,
+                                  description=WELCOME, note="Fidèle depuis 2019",
+                                  by=User.objects.get(email="manager@salonbook.test"))

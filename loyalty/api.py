@@ -12,8 +12,10 @@ from booking.models import Client, Role
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import MAX_POINTS, EntryKind, PointsEntry, Program
+from loyalty.services import adjustments
+from loyalty.services import program as program_services
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -47,7 +49,7 @@ class ProgramView(APIView):
         serializer = ProgramSerializer(selectors.program_of(business), data=request.data,
                                        partial=True)
         serializer.is_valid(raise_exception=True)
-        program = services.update_program(business=business, **serializer.validated_data)
+        program = program_services.update_program(business=business, **serializer.validated_data)
         return Response(ProgramSerializer(program).data)
 
 
@@ -144,8 +146,8 @@ class AdjustmentViewSet(mixins.ListModelMixin, TenantModelViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         client = get_for_business_or_404(Client, self.business, pk=values.pop("client"))
-        entry = services.adjust_points(business=self.business, client=client, by=request.user,
-                                       **values)
+        entry = adjustments.adjust_points(business=self.business, client=client, by=request.user,
+                                          **values)
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: EntrySerializer})
@@ -153,8 +155,8 @@ class AdjustmentViewSet(mixins.ListModelMixin, TenantModelViewSet):
     @idempotent
     def undo(self, request, points_entry_pk=None):
         entry = self.get_object()
-        reversal = services.undo_adjustment(business=self.business, entry=entry,
-                                            by=request.user)
+        reversal = adjustments.undo_adjustment(business=self.business, entry=entry,
+                                               by=request.user)
         return Response(EntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
 
 

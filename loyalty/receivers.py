@@ -2,22 +2,22 @@
 They run inside the sender's transaction: points move with the payment, the refund or
 the cancellation, or not at all."""
 
-from loyalty import services
+from loyalty.services import crediting, invoices, program
 
 
 def on_invoice_paid(*, invoice, **_kwargs) -> None:
-    services.credit_invoice(invoice=invoice)
+    invoices.credit_invoice(invoice=invoice)
 
 
 def on_invoice_refunded(*, invoice, refund, **_kwargs) -> None:
-    services.reverse_for_refund(invoice=invoice, refund=refund)
+    invoices.reverse_for_refund(invoice=invoice, refund=refund)
 
 
 def on_appointment_state_changed(*, appointment, from_state, to_state, **_kwargs) -> None:
-    services.on_appointment_state_changed(appointment=appointment, from_state=from_state,
-                                          to_state=to_state)
+    crediting.on_appointment_state_changed(appointment=appointment, from_state=from_state,
+                                           to_state=to_state)
 
 
 def on_extension_switched(*, business, extension, enabled, **_kwargs) -> None:
     if extension == "loyalty":
-        services.on_loyalty_switched(business=business, enabled=enabled)
+        program.on_loyalty_switched(business=business, enabled=enabled)

@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from loyalty.services import credit_due_appointments, expire_points, warn_expiring_points
+from loyalty.services.crediting import credit_due_appointments
+from loyalty.services.expiry import expire_points, warn_expiring_points
 
 
 @shared_task

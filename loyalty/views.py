@@ -17,9 +17,11 @@ from booking.models import ClassType, Client, Role, Service
 from core.errors import add_form_errors, one_line
 from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.forms import AdjustmentForm, CatalogPointsForm, ClientSearchForm, ProgramForm
 from loyalty.models import EntryKind, PointsEntry
+from loyalty.services import adjustments
+from loyalty.services import program as program_services
 
 HISTORY_PAGE = 100
 
@@ -36,7 +38,7 @@ def program_settings(request):
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirmed") == "1":
             try:
-                services.update_program(business=business, **form.cleaned_data)
+                program_services.update_program(business=business, **form.cleaned_data)
             except ValidationError as refusal:
                 add_form_errors(form, refusal)
             else:
@@ -62,8 +64,8 @@ def _catalog_points(request, *, service=None, class_type=None):
                    args=[business.slug])
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_catalog_points(business=business, service=service,
-                                        class_type=class_type, **form.cleaned_data)
+            program_services.set_catalog_points(business=business, service=service,
+                                                class_type=class_type, **form.cleaned_data)
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:
@@ -122,8 +124,8 @@ def _adjust(request, *, popup: bool):
     form = AdjustmentForm(request.POST or None)
     if request.method == "POST" and client is not None and form.is_valid():
         try:
-            entry = services.adjust_points(business=business, client=client, by=request.user,
-                                           **form.cleaned_data)
+            entry = adjustments.adjust_points(business=business, client=client, by=request.user,
+                                              **form.cleaned_data)
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:
@@ -145,7 +147,7 @@ def undo_adjustment(request, points_entry_pk):
     business = request.business
     entry = get_for_business_or_404(PointsEntry, business, pk=points_entry_pk)
     try:
-        services.undo_adjustment(business=business, entry=entry, by=request.user)
+        adjustments.undo_adjustment(business=business, entry=entry, by=request.user)
     except ValidationError as refusal:
         messages.error(request, one_line(refusal))
     else:

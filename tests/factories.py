@@ -451,7 +451,7 @@ class PointsEntryFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from loyalty.services import post_entry
+        from loyalty.services.ledger import post_entry
         return post_entry(**kwargs)
 
 

@@ -16,7 +16,7 @@ PRODUCT_APPS = ["core", "accounts", "booking", "checkout", "loyalty", "giftcards
                 "notifications", "reports"]
 # Ledger models and the one module allowed to write each (app_label.Model -> module path).
 # The one module allowed to write each ledger table (giftcards adds its own).
-LEDGER_WRITERS: dict[str, str] = {"loyalty.PointsEntry": "loyalty/services.py",
+LEDGER_WRITERS: dict[str, str] = {"loyalty.PointsEntry": "loyalty/services/ledger.py",
                                   "giftcards.GiftCardTransaction": "giftcards/services/cards.py"}
 WRITE_METHODS = {"create", "get_or_create", "update_or_create", "bulk_create", "bulk_update",
                  "update", "delete", "save"}

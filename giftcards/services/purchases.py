@@ -39,7 +39,7 @@ def buy_with_points(*, business: Business, client: Client, offer: GiftCardOffer,
                     now: datetime | None = None) -> GiftCard:
     """Deduct the offer's points (a redeem entry) and issue its card, together or not at
     all: too few points refuse the purchase and leave nothing behind."""
-    from loyalty.services import spend_points
+    from loyalty.services.adjustments import spend_points
 
     check_same_business(business, offer, client, field="offer")
     refuse({"offer": _points_offer_error(business, offer)})
@@ -63,7 +63,7 @@ def buy_with_points(*, business: Business, client: Client, offer: GiftCardOffer,
 def refund_points_purchase(*, business: Business, card: GiftCard, by=None,
                            now: datetime | None = None) -> GiftCard:
     """Take back an unused card bought with points and give the points back, once."""
-    from loyalty.services import reverse_entry
+    from loyalty.services.ledger import reverse_entry
 
     check_same_business(business, card, field="__all__")
     now = now or timezone.now()

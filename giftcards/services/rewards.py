@@ -137,7 +137,7 @@ def reward_for_entries(*, changes, now: datetime | None = None) -> list[Coupon]:
     A batch's entries are all written before this runs, so a reset posted for an earlier
     entry of a client is carried over to that client's later entries here."""
     from loyalty.models import EntryKind
-    from loyalty.services import post_entry
+    from loyalty.services.ledger import post_entry
 
     earning = [(entry, previous) for entry, previous in changes
                if entry.points > 0 and entry.kind in (EntryKind.EARN, EntryKind.ADJUST)]

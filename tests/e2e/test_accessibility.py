@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from booking.models import Extension, Role
 from booking.services.tenants import set_extension
-from loyalty import services as loyalty_services
+from loyalty.services import adjustments
 from tests.booking.booking_setup import open_salon
 from tests.factories import (
     ClientFactory,
@@ -59,8 +59,8 @@ def test_pages_have_no_serious_accessibility_violations(page, live_server, busin
     visitor = UserFactory(language=language)
     regular = ClientFactory(business=business, user=visitor)
     RewardTierFactory(business=business, name="5 € off", threshold=5)
-    loyalty_services.adjust_points(business=business, client=regular, points=5,
-                                   description="Welcome", by=owner)
+    adjustments.adjust_points(business=business, client=regular, points=5,
+                              description="Welcome", by=owner)
     service_pk = salon.cut.pk
 
     found = {}

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from booking.models import Extension, Role
 from booking.services.tenants import set_extension
-from loyalty import services as loyalty_services
+from loyalty.services import adjustments
 from tests.factories import ClientFactory, StaffMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,8 +43,8 @@ def test_no_page_scrolls_sideways_and_no_label_is_cut(page, live_server, client,
     owner = UserFactory(language=language)
     StaffMembershipFactory(business=salon, user=owner, role=Role.OWNER)
     regular = ClientFactory(business=salon, email="a.very.long.address.for.a.client@example.com")
-    loyalty_services.adjust_points(business=salon, client=regular, points=5,
-                                   description="Bienvenue", by=owner)
+    adjustments.adjust_points(business=salon, client=regular, points=5,
+                              description="Bienvenue", by=owner)
     signed_in(page, client, live_server, owner)
     pages = [reverse(name, args=[salon.slug, *args]) for name, args in [
         ("booking:backoffice-home", []), ("reports:points", []), ("reports:clients", []),

@@ -11,7 +11,7 @@ from booking.models import Extension, Role
 from booking.services.tenants import set_extension
 from checkout import services as checkout_services
 from giftcards.models import Coupon
-from loyalty import services as loyalty_services
+from loyalty.services import adjustments
 from tests.factories import (
     PASSWORD,
     ClientFactory,
@@ -51,8 +51,8 @@ def test_a_reward_set_up_unlocked_and_applied_at_checkout_in_one_click(page: Pag
     expect(page.locator("main table")).to_contain_text("5 € off")
 
     # And the client's points cross it
-    loyalty_services.adjust_points(business=business, client=zoe, points=6,
-                                   description="Welcome", by=manager)
+    adjustments.adjust_points(business=business, client=zoe, points=6,
+                              description="Welcome", by=manager)
     code = Coupon.objects.get(client=zoe).code
 
     # And the client comes to the desk for a colour

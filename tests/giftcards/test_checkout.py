@@ -12,8 +12,8 @@ from checkout import services as checkout
 from checkout.models import InvoiceState, Payment, Tender
 from checkout.services import TenderInput
 from giftcards.models import GiftCard, GiftCardOrigin, TransactionKind
-from loyalty import services as loyalty
 from loyalty.models import PointsEntry
+from loyalty.services import program
 from tests.checkout.conftest import cash, draft
 from tests.factories import ClientFactory, ServiceFactory
 from tests.giftcards.conftest import issue
@@ -133,7 +133,7 @@ def test_only_money_paid_earns_points_not_gift_cards_paid_with_or_sold(
     # Given 1 point per 5.00 spent, and a client with a gift card
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
-    loyalty.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"))
+    program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"))
     client = ClientFactory(business=business)
     card = issue(business, "100.00")
     invoice = draft(business, client, services_=[haircut],

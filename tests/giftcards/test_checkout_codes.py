@@ -15,7 +15,7 @@ from checkout import services as checkout
 from checkout.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceState, LineKind
 from giftcards.models import Coupon, CouponUse
 from loyalty import selectors as loyalty_selectors
-from loyalty import services as loyalty
+from loyalty.services import program
 from tests.checkout.conftest import cash, draft
 from tests.factories import ClientFactory, ProductFactory, ServiceFactory
 from tests.giftcards.conftest import coupon, issue
@@ -318,9 +318,9 @@ def test_the_invoice_receipt_shows_the_code_beside_the_discount(client, business
 def test_loyalty_points_are_earned_on_the_money_paid_net_of_the_code(business, haircut):
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
-    loyalty.on_loyalty_switched(business=business, enabled=True,
+    program.on_loyalty_switched(business=business, enabled=True,
                                 now=timezone.now() - timedelta(days=1))
-    loyalty.update_program(business=business, spend_points=1, spend_amount=Decimal("1.00"))
+    program.update_program(business=business, spend_points=1, spend_amount=Decimal("1.00"))
     fan = ClientFactory(business=business, marketing_opt_in=True,
                         marketing_opt_in_at=timezone.now())
     reward = coupon(business, "REWARD", value="20.00", client=fan, max_uses=1)

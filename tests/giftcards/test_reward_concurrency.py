@@ -12,8 +12,9 @@ from booking.models import Extension
 from booking.services import tenants as tenant_services
 from giftcards.models import Coupon
 from giftcards.services import rewards as reward_services
-from loyalty import services as loyalty_services
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.services import ledger as loyalty_ledger
+from loyalty.services import program as loyalty_program
 from tests.factories import ClientFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -24,7 +25,7 @@ THREADS, POSTS_EACH = 8, 5
 def test_concurrent_points_unlock_each_reward_once_and_reset_the_card_exactly(business):
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
-    loyalty_services.on_loyalty_switched(business=business, enabled=True, now=timezone.now())
+    loyalty_program.on_loyalty_switched(business=business, enabled=True, now=timezone.now())
     reward_services.create_tier(business=business, name="Half way", threshold=5,
                                 discount_kind="amount", value=Decimal(2))
     reward_services.create_tier(business=business, name="Full card", threshold=10,
@@ -36,7 +37,7 @@ def test_concurrent_points_unlock_each_reward_once_and_reset_the_card_exactly(bu
         barrier.wait()
         try:
             for step in range(POSTS_EACH):
-                loyalty_services.post_entry(business=business, client=fan, kind=EntryKind.EARN,
+                loyalty_ledger.post_entry(business=business, client=fan, kind=EntryKind.EARN,
                                             points=1, description="visit",
                                             source=f"race:{seed}:{step}")
         finally:

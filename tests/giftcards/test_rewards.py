@@ -16,9 +16,12 @@ from giftcards import selectors
 from giftcards.models import Coupon, CouponOrigin
 from giftcards.services import bookings as booking_code_services
 from giftcards.services import rewards as reward_services
-from loyalty import services as loyalty_services
 from loyalty.hooks import next_reward
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.services import adjustments as loyalty_adjustments
+from loyalty.services import crediting as loyalty_crediting
+from loyalty.services import ledger as loyalty_ledger
+from loyalty.services import program as loyalty_program
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tests.booking.booking_setup import next_weekday, open_salon, paris
@@ -29,7 +32,7 @@ from tests.factories import ClientFactory, ServiceFactory
 def business(business):
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
-    loyalty_services.on_loyalty_switched(business=business, enabled=True,
+    loyalty_program.on_loyalty_switched(business=business, enabled=True,
                                          now=timezone.now() - timedelta(days=1))
     return business
 
@@ -48,7 +51,7 @@ def tier(business, threshold, name=None, **values):
 
 
 def earn(business, client, points):
-    return loyalty_services.post_entry(business=business, client=client, kind=EntryKind.EARN,
+    return loyalty_ledger.post_entry(business=business, client=client, kind=EntryKind.EARN,
                                        points=points, description="Visit")
 
 
@@ -124,9 +127,9 @@ def test_adding_or_lowering_a_tier_rewards_nobody_already_above_it(business, fan
 def test_points_given_back_do_not_unlock_a_reward_again(business, fan):
     tier(business, 5)
     entry = earn(business, fan, 6)
-    spent = loyalty_services.spend_points(business=business, client=fan, points=6,
+    spent = loyalty_adjustments.spend_points(business=business, client=fan, points=6,
                                           description="Gift card", source="test:1")
-    loyalty_services.reverse_entry(business=business, entry=spent)
+    loyalty_ledger.reverse_entry(business=business, entry=spent)
     assert balance_of(fan) == 6
     assert len(codes_of(fan)) == 1
     assert entry.balance_after == 6
@@ -216,7 +219,7 @@ def test_the_crediting_sweep_resets_the_card_right_when_one_batch_holds_two_visi
     from tests.factories import AppointmentFactory
 
     colour = ServiceFactory(business=business, price=Decimal("60.00"))
-    loyalty_services.set_catalog_points(business=business, service=colour, is_enabled=True,
+    loyalty_program.set_catalog_points(business=business, service=colour, is_enabled=True,
                                         points=6)
     tier(business, 10, resets_card=True)
     earn(business, fan, 3)
@@ -226,7 +229,7 @@ def test_the_crediting_sweep_resets_the_card_right_when_one_batch_holds_two_visi
                            staff_member__business=business, starts_at=end - timedelta(hours=1),
                            ends_at=end, busy_from=end - timedelta(hours=1), busy_until=end)
 
-    assert loyalty_services.credit_due_appointments() == 2
+    assert loyalty_crediting.credit_due_appointments() == 2
 
     # 3 + 6 = 9, + 6 = 15: one reward, and the card starts over at 5.
     assert [code.tier.threshold for code in codes_of(fan)] == [10]
@@ -241,7 +244,7 @@ def test_a_booking_that_used_a_reward_earns_only_if_the_reward_says_so(business,
                                                                        reward_earns, earned):
     # Given a service worth 3 points and a reward code of the stamp card
     salon = open_salon(business)
-    loyalty_services.set_catalog_points(business=business, service=salon.cut,
+    loyalty_program.set_catalog_points(business=business, service=salon.cut,
                                         is_enabled=True, points=3)
     tier(business, 5, earns_points=reward_earns)
     earn(business, fan, 5)
@@ -250,7 +253,7 @@ def test_a_booking_that_used_a_reward_earns_only_if_the_reward_says_so(business,
     # When the client books with it and the visit is credited
     visit = book_appointment(business=business, client=fan, service=salon.cut,
                              start=paris(next_weekday(1), 10), code=code.code)
-    loyalty_services.credit_due_appointments(now=visit.ends_at + timedelta(hours=4))
+    loyalty_crediting.credit_due_appointments(now=visit.ends_at + timedelta(hours=4))
 
     # Then the visit earned its points only if the reward says it still earns
     assert balance_of(fan) == 5 + earned
@@ -296,7 +299,7 @@ def test_the_booking_confirmation_names_the_points_missing_for_the_next_reward(b
     from loyalty.selectors import booking_sentence
 
     colour = ServiceFactory(business=business)
-    loyalty_services.set_catalog_points(business=business, service=colour, is_enabled=True,
+    loyalty_program.set_catalog_points(business=business, service=colour, is_enabled=True,
                                         points=1)
     tier(business, 10)
 

@@ -13,7 +13,7 @@ from booking.models import Extension
 from booking.services.tenants import set_extension
 from giftcards.models import GiftCard, GiftCardOrigin, GiftCardPurchase, PurchaseState
 from loyalty import selectors as loyalty_selectors
-from loyalty import services as loyalty_services
+from loyalty.services import adjustments
 from notifications.models import OutboundMessage
 from tests.factories import ClientFactory, GiftCardOfferFactory, UserFactory
 from tests.fixtures.site import sign_in_on_site
@@ -49,8 +49,8 @@ def spa_day(business):
 
 
 def give_points(business, client_, points):
-    loyalty_services.adjust_points(business=business, client=client_, points=points,
-                                   description="Welcome", by=None)
+    adjustments.adjust_points(business=business, client=client_, points=points,
+                              description="Welcome", by=None)
 
 
 def test_the_gift_cards_page_lists_what_is_on_sale(client, business, spa_day):

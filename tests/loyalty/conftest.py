@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
-from loyalty import services
+from loyalty.services import program
 from tests.factories import AppointmentFactory, ClientFactory, ServiceFactory, UserFactory
 from tests.fixtures.site import sign_in_on_site
 from tests.test_translations import compiled_catalogs, fresh_translations  # noqa: F401
@@ -25,15 +25,15 @@ def loyalty_on(business):
 def business(business):
     """Loyalty on since a week ago, so that appointments of the past days count."""
     business = loyalty_on(business)
-    services.on_loyalty_switched(business=business, enabled=True,
-                                 now=timezone.now() - timedelta(days=7))
+    program.on_loyalty_switched(business=business, enabled=True,
+                                now=timezone.now() - timedelta(days=7))
     return business
 
 
 @pytest.fixture
 def colour(business):
     service = ServiceFactory(business=business, name="Colour & cut", price=Decimal("60.00"))
-    services.set_catalog_points(business=business, service=service, is_enabled=True, points=2)
+    program.set_catalog_points(business=business, service=service, is_enabled=True, points=2)
     return service
 
 

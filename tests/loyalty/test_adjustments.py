@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import EntryKind, PointsEntry
+from loyalty.services import adjustments
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tests.factories import ClientFactory
@@ -97,8 +98,8 @@ def test_add_points_opened_from_the_client_page_has_the_client_chosen_and_goes_b
 def test_add_more_points_from_the_points_report_goes_back_to_the_report_as_filtered(
         client, business, manager, camille):
     # Given an entry of Camille's, and the points report filtered to her
-    services.adjust_points(business=business, client=camille, points=5, description="Welcome",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=camille, points=5, description="Welcome",
+                              by=manager)
     client.force_login(manager)
     report = f"{report_url(business, 'points')}?client={camille.pk}"
     listed = client.get(report).content.decode()
@@ -123,8 +124,8 @@ def test_add_more_points_from_the_points_report_goes_back_to_the_report_as_filte
 def test_saving_an_adjustment_says_the_new_balance_and_the_history_shows_it_signed(
         client, business, manager, camille, points, message, cells):
     # Given Camille has 5 points
-    services.adjust_points(business=business, client=camille, points=5, description="Welcome",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=camille, points=5, description="Welcome",
+                              by=manager)
     client.force_login(manager)
 
     # When the manager adds or takes points, saying why
@@ -142,8 +143,8 @@ def test_saving_an_adjustment_says_the_new_balance_and_the_history_shows_it_sign
 def test_an_adjustment_is_undone_from_the_client_page_with_a_reversing_entry(
         client, business, manager, camille):
     # Given Camille got 4 points by hand
-    entry = services.adjust_points(business=business, client=camille, points=4,
-                                   description="Gift", by=manager)
+    entry = adjustments.adjust_points(business=business, client=camille, points=4,
+                                      description="Gift", by=manager)
     client.force_login(manager)
     detail = client.get(client_page_url(business, camille)).content.decode()
     assert f'action="{undo_url(business, entry)}"' in detail
@@ -168,8 +169,8 @@ def test_undoing_an_adjustment_twice_is_refused_and_posts_nothing(client, busine
     camille.marketing_opt_in = True
     camille.marketing_opt_in_at = timezone.now()
     camille.save()
-    entry = services.adjust_points(business=business, client=camille, points=4,
-                                   description="Gift", by=manager)
+    entry = adjustments.adjust_points(business=business, client=camille, points=4,
+                                      description="Gift", by=manager)
     client.force_login(manager)
     client.post(undo_url(business, entry), follow=True)
     entries = PointsEntry.objects.count()
@@ -187,8 +188,8 @@ def test_undoing_an_adjustment_twice_is_refused_and_posts_nothing(client, busine
 
 def test_staff_see_the_history_without_add_points_or_undo(client, business, manager, staff,
                                                           camille):
-    entry = services.adjust_points(business=business, client=camille, points=4,
-                                   description="Gift", by=manager)
+    entry = adjustments.adjust_points(business=business, client=camille, points=4,
+                                      description="Gift", by=manager)
     client.force_login(staff)
     page = client.get(client_page_url(business, camille)).content.decode()
     assert "Gift" in page
@@ -198,8 +199,8 @@ def test_staff_see_the_history_without_add_points_or_undo(client, business, mana
 
 def test_staff_cannot_undo_an_adjustment(client, business, manager, staff, camille):
     # Given an adjustment by a manager
-    entry = services.adjust_points(business=business, client=camille, points=4,
-                                   description="Gift", by=manager)
+    entry = adjustments.adjust_points(business=business, client=camille, points=4,
+                                      description="Gift", by=manager)
     client.force_login(staff)
 
     # When a staff member posts its undo
@@ -316,8 +317,8 @@ def test_a_refusal_in_the_popup_stays_in_the_popup_and_changes_nothing(client, b
 
 def test_the_client_page_and_the_report_open_add_points_in_the_popup(client, business,
                                                                      manager, camille):
-    services.adjust_points(business=business, client=camille, points=2, description="Hi",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=camille, points=2, description="Hi",
+                              by=manager)
     client.force_login(manager)
     pages = [client.get(client_page_url(business, camille)).content.decode(),
              client.get(report_url(business, "points")).content.decode()]

@@ -9,8 +9,10 @@ from django.utils.dateparse import parse_datetime
 
 from booking.models import Extension, Role
 from booking.services import tenants as tenant_services
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import EntryKind, PointsEntry, Program
+from loyalty.services import adjustments, crediting
+from loyalty.services import program as program_services
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tests.loyalty.conftest import ended
@@ -38,8 +40,8 @@ def balance(business, client) -> int:
 
 
 def adjust(business, client, points, by, description="Gift"):
-    return services.adjust_points(business=business, client=client, points=points,
-                                  description=description, by=by)
+    return adjustments.adjust_points(business=business, client=client, points=points,
+                                     description=description, by=by)
 
 
 def adjust_and_undo(api, client, entry):
@@ -61,7 +63,7 @@ def test_the_balance_says_the_points_what_is_pending_and_what_expires_when(
         api_for, business, fan, colour, manager):
     # Given points that expire after 12 months: 10 given, 4 taken back, so 6 are left to
     # expire; and an appointment worth 2 points that ended an hour ago, inside the delay
-    services.update_program(business=business, expiry_months=12)
+    program_services.update_program(business=business, expiry_months=12)
     gift = adjust(business, fan, 10, manager)
     adjust(business, fan, -4, manager, description="Booked twice")
     appointment = ended(business, fan, colour, hours_ago=1)
@@ -123,7 +125,7 @@ def test_the_adjustments_list_shows_only_manual_adjustments_newest_first(
         api_for, business, fan, colour, manager):
     # Given an earned credit and two adjustments
     ended(business, fan, colour, hours_ago=4)
-    assert services.credit_due_appointments() == 1
+    assert crediting.credit_due_appointments() == 1
     adjust(business, fan, 10, manager, description="Welcome")
     adjust(business, fan, -1, manager, description="Oops")
 
@@ -141,8 +143,8 @@ def test_the_adjustments_list_shows_only_manual_adjustments_newest_first(
 
 def test_the_program_settings_are_read(api_for, business):
     # Given a program with a 6 hour delay and 1 point per 10.00 spent on services
-    services.update_program(business=business, crediting_delay_hours=6, spend_points=1,
-                            spend_amount=Decimal("10.00"), spend_scope="services")
+    program_services.update_program(business=business, crediting_delay_hours=6, spend_points=1,
+                                    spend_amount=Decimal("10.00"), spend_scope="services")
 
     # When a staff token reads them
     answer = api_for(business, Role.STAFF).get(PROGRAM_URL)
@@ -172,7 +174,7 @@ def test_a_valid_change_of_the_program_is_saved(api_for, business):
 
 def test_a_crediting_delay_of_80_hours_is_refused_and_changes_nothing(api_for, business):
     # Given a program with a 6 hour delay
-    services.update_program(business=business, crediting_delay_hours=6)
+    program_services.update_program(business=business, crediting_delay_hours=6)
 
     # When a manager asks for 80 hours, with another valid change
     answer = api_for(business, Role.MANAGER).patch(
@@ -190,7 +192,7 @@ def test_a_crediting_delay_of_80_hours_is_refused_and_changes_nothing(api_for, b
 
 def test_a_spend_rule_without_an_amount_is_refused_and_changes_nothing(api_for, business):
     # Given a program with a 6 hour delay and no spend rule
-    services.update_program(business=business, crediting_delay_hours=6)
+    program_services.update_program(business=business, crediting_delay_hours=6)
 
     # When a manager sets 2 points per spend but no amount, with another valid change
     answer = api_for(business, Role.MANAGER).patch(
@@ -346,7 +348,7 @@ def test_an_undo_that_would_go_below_zero_is_refused_and_changes_nothing(
 def test_only_a_manual_adjustment_can_be_undone(api_for, business, fan, colour):
     # Given points earned by an appointment
     ended(business, fan, colour, hours_ago=4)
-    assert services.credit_due_appointments() == 1
+    assert crediting.credit_due_appointments() == 1
     earned = PointsEntry.objects.for_business(business).get()
 
     # When a manager tries to undo it as an adjustment

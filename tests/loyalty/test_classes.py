@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from booking.models import AppointmentState
 from booking.services.appointments import book_class_seat, set_appointment_state
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import CatalogPoints, EntryKind, PointsEntry
+from loyalty.services import crediting, program
 from tests.factories import (
     BusinessFactory,
     ClassSessionFactory,
@@ -32,8 +33,8 @@ JOB_RUNS = datetime(2026, 11, 3, 15, tzinfo=PARIS)
 
 def class_with_points(business, name: str, points: int):
     class_type = ClassTypeFactory(business=business, name=name)
-    services.set_catalog_points(business=business, class_type=class_type, is_enabled=True,
-                                points=points)
+    program.set_catalog_points(business=business, class_type=class_type, is_enabled=True,
+                               points=points)
     return class_type
 
 
@@ -52,16 +53,16 @@ def business_speaking(language: str, *, slug: str):
     """A business in `language` with Loyalty on since a week before the class."""
     business = loyalty_on(BusinessFactory(slug=slug, language=language,
                                           time_zone="Europe/Paris"))
-    services.on_loyalty_switched(business=business, enabled=True,
-                                 now=CLASS_STARTS - timedelta(days=7))
+    program.on_loyalty_switched(business=business, enabled=True,
+                                now=CLASS_STARTS - timedelta(days=7))
     return business
 
 
 @pytest.fixture
 def business(business):
     """The English business, with Loyalty on since a week before the class."""
-    services.on_loyalty_switched(business=business, enabled=True,
-                                 now=CLASS_STARTS - timedelta(days=7))
+    program.on_loyalty_switched(business=business, enabled=True,
+                                now=CLASS_STARTS - timedelta(days=7))
     return business
 
 
@@ -69,7 +70,7 @@ def test_the_loyalty_tab_of_a_class_sets_its_points(client, business, manager):
     # Given a class, and a service that earns 2 points
     yoga = ClassTypeFactory(business=business, name="Gentle yoga")
     colour = ServiceFactory(business=business)
-    services.set_catalog_points(business=business, service=colour, is_enabled=True, points=2)
+    program.set_catalog_points(business=business, service=colour, is_enabled=True, points=2)
     client.force_login(manager)
     tab_url = reverse("loyalty:class-type-points", args=[business.slug, yoga.pk])
 
@@ -109,7 +110,7 @@ def test_an_attended_class_seat_earns_the_class_points_after_the_delay(business,
     seat = attended_seat(business, camille, yoga, by=manager)
 
     # When the crediting job runs past the delay
-    credited = services.credit_due_appointments(now=JOB_RUNS)
+    credited = crediting.credit_due_appointments(now=JOB_RUNS)
 
     # Then she earns 3 points, described with the class and the day
     assert credited == 1
@@ -128,7 +129,7 @@ def test_a_class_seat_is_pending_until_the_delay_has_passed(business, manager):
     seat = attended_seat(business, camille, yoga, starts_at=starts_at, by=manager)
 
     # When the crediting job runs
-    credited = services.credit_due_appointments()
+    credited = crediting.credit_due_appointments()
 
     # Then nothing is credited yet: the seat's 3 points are pending until its end + 3 hours
     assert credited == 0
@@ -149,7 +150,7 @@ def test_french_and_ukrainian_businesses_describe_class_points_in_their_language
                   by=member_of(kyiv).user)
 
     # When one run of the crediting job credits both
-    assert services.credit_due_appointments(now=JOB_RUNS) == 2
+    assert crediting.credit_due_appointments(now=JOB_RUNS) == 2
 
     # Then each ledger entry speaks its business's language
     assert PointsEntry.objects.get(client=amelie).description == (
@@ -170,6 +171,6 @@ def test_class_points_are_described_in_the_plural_form_of_the_language(member_of
     attended_seat(business, client, class_with_points(business, "Pilates", points),
                   by=member_of(business).user)
 
-    services.credit_due_appointments(now=JOB_RUNS)
+    crediting.credit_due_appointments(now=JOB_RUNS)
 
     assert PointsEntry.objects.get(client=client).description == description

@@ -10,7 +10,7 @@ from django.utils import timezone
 from booking.forms_site import start_param
 from booking.services.appointments import book_appointment
 from checkout.hooks import client_badges
-from loyalty import services
+from loyalty.services import adjustments, crediting, program
 from notifications.kinds import MessageKind
 from notifications.models import MessageReason, MessageStatus, OutboundMessage
 from tests.factories import (
@@ -34,8 +34,8 @@ def bookable(business, service, day):
 
 def test_the_booking_confirmation_says_what_the_booking_will_earn(client, business, fan,
                                                                    colour, manager):
-    services.adjust_points(business=business, client=fan, points=5, description="Hello",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=5, description="Hello",
+                              by=manager)
     signed_in_client(client, business, fan)
     day = timezone.localdate() + timedelta(days=3)
     bookable(business, colour, day)
@@ -79,7 +79,7 @@ def test_a_member_is_promised_points_when_members_earn(business, fan, colour):
     day = timezone.localdate() + timedelta(days=3)
     ClientMembershipFactory(business=business, client=fan, starts_on=day - timedelta(days=10),
                             ends_on=day + timedelta(days=10))
-    services.update_program(business=business, members_earn=True)
+    program.update_program(business=business, members_earn=True)
     bookable(business, colour, day)
     book_appointment(business=business, client=fan, service=colour, online=False,
                      start=datetime.combine(day, time(10), tzinfo=business.zone))
@@ -89,7 +89,7 @@ def test_a_member_is_promised_points_when_members_earn(business, fan, colour):
 
 def test_a_credit_sends_points_credited_to_a_consenting_client(business, fan, colour):
     ended(business, fan, colour)
-    services.credit_due_appointments()
+    crediting.credit_due_appointments()
     message = OutboundMessage.objects.get(kind=MessageKind.POINTS_CREDITED)
     assert (message.client, message.status) == (fan, MessageStatus.QUEUED)
 
@@ -97,20 +97,20 @@ def test_a_credit_sends_points_credited_to_a_consenting_client(business, fan, co
 def test_no_consent_means_the_credit_message_is_skipped(business, colour):
     shy = ClientFactory(business=business, marketing_opt_in=False, email="shy@example.com")
     ended(business, shy, colour)
-    services.credit_due_appointments()
+    crediting.credit_due_appointments()
     message = OutboundMessage.objects.get(kind=MessageKind.POINTS_CREDITED)
     assert (message.status, message.reason) == (MessageStatus.SKIPPED,
                                                 MessageReason.NO_MARKETING_CONSENT)
 
 
 def test_an_adjustment_sends_balance_updated_with_the_description(business, fan, manager):
-    services.adjust_points(business=business, client=fan, points=12,
-                           description="Birthday gift", by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=12,
+                              description="Birthday gift", by=manager)
     message = OutboundMessage.objects.get(kind=MessageKind.BALANCE_UPDATED)
     assert "Birthday gift" in message.body
 
 
 def test_checkout_shows_the_selected_client_s_balance(business, fan, manager):
-    services.adjust_points(business=business, client=fan, points=12, description="x",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=12, description="x",
+                              by=manager)
     assert client_badges(business=business, client=fan) == ["12 points"]

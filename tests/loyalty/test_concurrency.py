@@ -11,8 +11,8 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from booking.models import Role
-from loyalty import services
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.services import adjustments
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,8 @@ def assert_ledger_consistent(business, client):
 
 def test_eight_threads_adjusting_and_redeeming_never_overdraw_nor_lose_an_entry(business, fan,
                                                                               manager):
-    services.adjust_points(business=business, client=fan, points=20, description="start",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=20, description="start",
+                              by=manager)
     outcomes, barrier = [], threading.Barrier(8)
 
     def hammer(seed):
@@ -42,12 +42,12 @@ def test_eight_threads_adjusting_and_redeeming_never_overdraw_nor_lose_an_entry(
                 points = rng.choice([5, -3, -7, 2, -10])
                 try:
                     if points > 0 or rng.random() < 0.5:
-                        services.adjust_points(business=business, client=fan, points=points,
-                                               description="race", by=manager)
+                        adjustments.adjust_points(business=business, client=fan, points=points,
+                                                  description="race", by=manager)
                     else:
-                        services.spend_points(business=business, client=fan, points=-points,
-                                              description="gift card",
-                                              source=f"race:{seed}:{step}")
+                        adjustments.spend_points(business=business, client=fan, points=-points,
+                                                 description="gift card",
+                                                 source=f"race:{seed}:{step}")
                     outcomes.append(points)
                 except ValidationError:
                     outcomes.append(None)

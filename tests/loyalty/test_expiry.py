@@ -7,8 +7,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import EntryKind, PointsEntry
+from loyalty.services import adjustments, expiry, ledger, program
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 
@@ -17,18 +18,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def yearly(business):
-    services.update_program(business=business, expiry_months=12, expiry_notice_days=14)
+    program.update_program(business=business, expiry_months=12, expiry_notice_days=14)
 
 
 def add(business, client, points, manager, *, when):
-    return services.post_entry(business=business, client=client, kind=EntryKind.ADJUST,
-                               points=points, description="gift", created_by=manager, now=when)
+    return ledger.post_entry(business=business, client=client, kind=EntryKind.ADJUST,
+                             points=points, description="gift", created_by=manager, now=when)
 
 
 def test_points_expire_twelve_months_after_they_were_earned(business, fan, manager, yearly):
     earned_at = timezone.now() - timedelta(days=400)
     add(business, fan, 10, manager, when=earned_at)
-    assert services.expire_points() == 10
+    assert expiry.expire_points() == 10
     entry = PointsEntry.objects.get(kind=EntryKind.EXPIRE)
     assert (entry.points, entry.balance_after) == (-10, 0)
     assert entry.description == "10 points expired"
@@ -38,23 +39,23 @@ def test_points_spent_come_from_the_oldest_first(business, fan, manager, yearly)
     now = timezone.now()
     add(business, fan, 10, manager, when=now - timedelta(days=400))
     add(business, fan, 10, manager, when=now - timedelta(days=30))
-    services.spend_points(business=business, client=fan, points=6, description="gift card",
-                          source="giftcard:1")
-    assert services.expire_points() == 4
+    adjustments.spend_points(business=business, client=fan, points=6, description="gift card",
+                             source="giftcard:1")
+    assert expiry.expire_points() == 4
     assert selectors.balance_of(business=business, client=fan) == 10
 
 
 def test_the_expiry_job_expires_each_point_once(business, fan, manager, yearly):
     add(business, fan, 10, manager, when=timezone.now() - timedelta(days=400))
-    services.expire_points()
-    assert services.expire_points() == 0
+    expiry.expire_points()
+    assert expiry.expire_points() == 0
     assert PointsEntry.objects.filter(kind=EntryKind.EXPIRE).count() == 1
 
 
 def test_points_earned_without_expiry_never_expire(business, fan, manager):
     add(business, fan, 10, manager, when=timezone.now() - timedelta(days=4000))
-    services.update_program(business=business, expiry_months=12)
-    assert services.expire_points() == 0
+    program.update_program(business=business, expiry_months=12)
+    assert expiry.expire_points() == 0
 
 
 def test_clients_see_what_expires_when(business, fan, manager, yearly):
@@ -66,16 +67,16 @@ def test_clients_see_what_expires_when(business, fan, manager, yearly):
 
 def test_clients_are_warned_once_before_points_expire(business, fan, manager, yearly):
     add(business, fan, 7, manager, when=timezone.now() - timedelta(days=360))
-    assert services.warn_expiring_points() == 1
-    assert services.warn_expiring_points() == 0
+    assert expiry.warn_expiring_points() == 1
+    assert expiry.warn_expiring_points() == 0
     message = OutboundMessage.objects.get(kind=MessageKind.POINTS_EXPIRING)
     assert "7" in message.body
 
 
 def test_a_reversed_credit_does_not_expire_again(business, fan, manager, yearly):
     entry = add(business, fan, 10, manager, when=timezone.now() - timedelta(days=400))
-    services.reverse_entry(business=business, entry=entry)
-    assert services.expire_points() == 0
+    ledger.reverse_entry(business=business, entry=entry)
+    assert expiry.expire_points() == 0
 
 
 @pytest.mark.parametrize(("days_left", "warned"), [(15, 0), (14, 1), (3, 1)])
@@ -84,7 +85,7 @@ def test_clients_are_warned_the_program_s_notice_days_before_and_not_earlier(
     now = timezone.now()
     add(business, fan, 7, manager,
         when=now + timedelta(days=days_left) - relativedelta(months=12))
-    assert services.warn_expiring_points(now=now) == warned
+    assert expiry.warn_expiring_points(now=now) == warned
     assert OutboundMessage.objects.filter(kind=MessageKind.POINTS_EXPIRING).count() == warned
 
 

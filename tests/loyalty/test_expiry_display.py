@@ -8,8 +8,8 @@ import time_machine
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
-from loyalty import services
 from loyalty.models import EntryKind
+from loyalty.services import expiry, ledger, program
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tests.loyalty.conftest import signed_in_client
@@ -28,12 +28,12 @@ def _on_5_december_2026():
 
 @pytest.fixture
 def yearly(business):
-    services.update_program(business=business, expiry_months=12, expiry_notice_days=14)
+    program.update_program(business=business, expiry_months=12, expiry_notice_days=14)
 
 
 def add(business, client, points, manager, *, when):
-    return services.post_entry(business=business, client=client, kind=EntryKind.ADJUST,
-                               points=points, description="gift", created_by=manager, now=when)
+    return ledger.post_entry(business=business, client=client, kind=EntryKind.ADJUST,
+                             points=points, description="gift", created_by=manager, now=when)
 
 
 def loyalty_page(web_client, business, client) -> str:
@@ -73,21 +73,21 @@ def test_lots_expiring_the_same_day_are_one_line(client, business, fan, manager,
 
 
 def test_the_expiry_email_shows_no_year_for_a_day_of_this_year(business, fan, manager):
-    services.update_program(business=business, expiry_months=1, expiry_notice_days=30)
+    program.update_program(business=business, expiry_months=1, expiry_notice_days=30)
     add(business, fan, 7, manager, when=TODAY - timedelta(days=10))  # expires 26 December
     add(business, fan, 2, manager, when=datetime(2026, 12, 1, 9, tzinfo=UTC))
 
-    services.warn_expiring_points(now=TODAY)
+    expiry.warn_expiring_points(now=TODAY)
 
     body = OutboundMessage.objects.get(kind=MessageKind.POINTS_EXPIRING).body
     assert "On: 25 December\n" in body
 
 
 def test_the_expiry_email_for_january_names_next_year(business, fan, manager):
-    services.update_program(business=business, expiry_months=1, expiry_notice_days=30)
+    program.update_program(business=business, expiry_months=1, expiry_notice_days=30)
     add(business, fan, 7, manager, when=datetime(2026, 12, 2, 9, tzinfo=UTC))
 
-    services.warn_expiring_points(now=TODAY + timedelta(days=10))
+    expiry.warn_expiring_points(now=TODAY + timedelta(days=10))
 
     body = OutboundMessage.objects.get(kind=MessageKind.POINTS_EXPIRING).body
     assert "On: 2 January 2027\n" in body

@@ -10,14 +10,15 @@ from booking.models import Extension
 from booking.services import tenants as tenant_services
 from checkout import services as checkout_services
 from checkout.services import TenderInput
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import EntryKind, PointsEntry
+from loyalty.services import ledger, program
 from tests.factories import ProductFactory
 
 
 @pytest.fixture
 def spend_rule(business):
-    services.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"))
+    program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"))
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_nothing_is_earned_by_invoices_while_the_program_is_off(business, fan, p
 
 
 def test_per_invoice_and_per_unit_rules_credit_on_payment(business, fan, product):
-    services.update_program(business=business, points_per_invoice=5, points_per_product_unit=2)
+    program.update_program(business=business, points_per_invoice=5, points_per_product_unit=2)
     sell(business, fan, product, quantity=3)
     assert selectors.balance_of(business=business, client=fan) == 11
 
@@ -101,8 +102,8 @@ def invoice_page(web_client, business, invoice, user):
 def test_the_paid_invoice_page_says_which_rule_gave_which_points(client, business, fan,
                                                                  product, manager):
     # Given 1 point per 5.00 spent and 1 point per paid invoice
-    services.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
-                            points_per_invoice=1)
+    program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
+                           points_per_invoice=1)
 
     # When a 21.50 serum is paid and the invoice opened in the back office
     invoice = sell(business, fan, product)
@@ -132,14 +133,14 @@ def test_an_entry_from_before_rules_were_recorded_is_explained_while_the_rules_h
     # Given an invoice paid with no invoice rule, then 4 points posted for it as before
     # rules were recorded, under a spend rule set in between
     invoice = sell(business, fan, product)
-    services.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
-                            spend_scope="products")
-    services.post_entry(business=business, client=fan, kind=EntryKind.EARN, points=4,
-                        description="4 points", source=f"invoice:{invoice.pk}")
+    program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
+                           spend_scope="products")
+    ledger.post_entry(business=business, client=fan, kind=EntryKind.EARN, points=4,
+                      description="4 points", source=f"invoice:{invoice.pk}")
 
     # When the page is opened, then after the rule changed
     unchanged = invoice_page(client, business, invoice, manager)
-    services.update_program(business=business, spend_points=2)
+    program.update_program(business=business, spend_points=2)
     changed = invoice_page(client, business, invoice, manager)
 
     # Then the rules of today explain it while they hold; after, the page says so

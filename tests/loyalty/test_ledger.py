@@ -8,14 +8,15 @@ from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from loyalty import locks, services
+from loyalty import locks
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.services import ledger, program
 from tests.factories import ClientFactory
 
 
 def post(business, client, points, *, kind=EntryKind.ADJUST, source=""):
-    return services.post_entry(business=business, client=client, kind=kind, points=points,
-                               description="test", source=source)
+    return ledger.post_entry(business=business, client=client, kind=kind, points=points,
+                             description="test", source=source)
 
 
 def test_each_entry_records_the_balance_after_it(business, fan):
@@ -26,10 +27,10 @@ def test_each_entry_records_the_balance_after_it(business, fan):
 
 
 def test_the_posted_entry_is_the_row_the_database_holds(business, fan, staff):
-    services.update_program(business=business, expiry_months=6)
-    entry = services.post_entry(business=business, client=fan, kind=EntryKind.ADJUST,
-                                points=7, description="Welcome", note="first visit",
-                                created_by=staff)
+    program.update_program(business=business, expiry_months=6)
+    entry = ledger.post_entry(business=business, client=fan, kind=EntryKind.ADJUST,
+                              points=7, description="Welcome", note="first visit",
+                              created_by=staff)
     stored = PointsEntry.objects.get(pk=entry.pk)
     assert model_to_dict(entry) == model_to_dict(stored)
     assert stored.expires_at == stored.created_at + relativedelta(months=6)
@@ -140,8 +141,8 @@ def test_the_database_refuses_a_negative_balance(business, fan):
 
 def test_a_reversal_takes_back_the_entry_once(business, fan, staff):
     entry = post(business, fan, 8)
-    reversal = services.reverse_entry(business=business, entry=entry, created_by=staff)
-    again = services.reverse_entry(business=business, entry=entry, created_by=staff)
+    reversal = ledger.reverse_entry(business=business, entry=entry, created_by=staff)
+    again = ledger.reverse_entry(business=business, entry=entry, created_by=staff)
     assert (reversal.points, reversal.reverses_id, again.pk) == (-8, entry.pk, reversal.pk)
     assert PointsAccount.objects.get(client=fan).balance == 0
 
@@ -150,7 +151,7 @@ def test_undoing_points_already_spent_is_refused(business, fan):
     entry = post(business, fan, 8)
     post(business, fan, -6, kind=EntryKind.REDEEM, source="giftcard:1")
     with pytest.raises(ValidationError, match="only 2 points left"):
-        services.reverse_entry(business=business, entry=entry)
+        ledger.reverse_entry(business=business, entry=entry)
 
 
 def test_an_entry_cannot_be_posted_for_another_business_s_client(business, other_business):

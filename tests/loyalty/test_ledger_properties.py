@@ -20,8 +20,9 @@ from booking.services import tenants as tenant_services
 from booking.services.appointments import cancel_appointment
 from checkout import services as checkout_services
 from checkout.services import TenderInput
-from loyalty import services
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.services import adjustments as adjustment_services
+from loyalty.services import crediting, expiry, program
 from tests.factories import (
     BusinessFactory,
     ClientFactory,
@@ -38,13 +39,13 @@ class LedgerMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.business = loyalty_on(BusinessFactory())
-        services.on_loyalty_switched(business=self.business, enabled=True,
-                                     now=timezone.now() - timedelta(days=30))
-        services.update_program(business=self.business, points_per_booking=1,
-                                spend_points=1, spend_amount=Decimal("5"), expiry_months=1)
+        program.on_loyalty_switched(business=self.business, enabled=True,
+                                    now=timezone.now() - timedelta(days=30))
+        program.update_program(business=self.business, points_per_booking=1,
+                               spend_points=1, spend_amount=Decimal("5"), expiry_months=1)
         self.service = ServiceFactory(business=self.business, price=Decimal("30"))
-        services.set_catalog_points(business=self.business, service=self.service,
-                                    is_enabled=True, points=3)
+        program.set_catalog_points(business=self.business, service=self.service,
+                                   is_enabled=True, points=3)
         self.product = ProductFactory(business=self.business, price=Decimal("12.50"),
                                       stock=10_000)
         self.staff = StaffMembershipFactory(business=self.business).user
@@ -68,7 +69,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule()
     def credit(self):
-        services.credit_due_appointments(now=self.now, batch_size=3)
+        crediting.credit_due_appointments(now=self.now, batch_size=3)
 
     @rule(index=st.integers(0, 50))
     def cancel(self, index):
@@ -106,13 +107,13 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(client=st.integers(0, 1), points=st.integers(-30, 30).filter(bool))
     def adjust(self, client, points):
-        self._attempt(lambda: services.adjust_points(
+        self._attempt(lambda: adjustment_services.adjust_points(
             business=self.business, client=self.clients[client], points=points,
             description="hand", by=self.staff))
 
     @rule(client=st.integers(0, 1), points=st.integers(1, 20), source=st.integers(0, 5))
     def redeem(self, client, points, source):
-        self._attempt(lambda: services.spend_points(
+        self._attempt(lambda: adjustment_services.spend_points(
             business=self.business, client=self.clients[client], points=points,
             description="gift card", source=f"giftcard:{client}:{source}"))
 
@@ -122,13 +123,13 @@ class LedgerMachine(RuleBasedStateMachine):
                            .filter(kind=EntryKind.ADJUST))
         if adjustments:
             entry = adjustments[index % len(adjustments)]
-            self._attempt(lambda: services.undo_adjustment(business=self.business,
-                                                           entry=entry, by=self.staff))
+            self._attempt(lambda: adjustment_services.undo_adjustment(business=self.business,
+                                                                      entry=entry, by=self.staff))
 
     @rule(days=st.integers(1, 45))
     def time_passes(self, days):
         self.now += timedelta(days=days)
-        services.expire_points(now=self.now)
+        expiry.expire_points(now=self.now)
 
     @rule(enabled=st.booleans())
     def switch(self, enabled):

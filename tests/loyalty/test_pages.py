@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import CatalogPoints, EntryKind, PointsEntry, Program
+from loyalty.services import adjustments, program
 from tests.factories import ClientFactory
 from tests.loyalty.conftest import ended, signed_in_client
 
@@ -44,7 +45,7 @@ def test_settings_show_what_a_rule_change_touches_before_saving_it(client, busin
 def test_removing_a_rule_says_how_many_clients_lose_pending_points(client, business,
                                                                      manager, fan, colour):
     # Given 5 points per booking on top of the service's 2, and two clients with a booking
-    services.update_program(business=business, points_per_booking=5)
+    program.update_program(business=business, points_per_booking=5)
     ended(business, fan, colour, hours_ago=-48)
     ended(business, ClientFactory(business=business), colour, hours_ago=-48)
     client.force_login(manager)
@@ -137,8 +138,8 @@ def test_an_adjustment_needs_a_description_and_a_non_zero_amount(client, busines
 
 
 def test_an_adjustment_is_undone_from_the_client_page(client, business, manager, fan):
-    entry = services.adjust_points(business=business, client=fan, points=4,
-                                   description="Gift", by=manager)
+    entry = adjustments.adjust_points(business=business, client=fan, points=4,
+                                      description="Gift", by=manager)
     client.force_login(manager)
     detail = client.get(reverse("booking:client-detail", args=[business.slug, fan.pk]))
     assert "Gift" in detail.content.decode()
@@ -166,8 +167,8 @@ def test_another_business_s_client_cannot_get_points(client, business, other_bus
 def five_points_and_a_visit_to_come(client, business, fan, colour, manager) -> None:
     """The fan, signed in on the booking site, with 5 points and 2 pending."""
     signed_in_client(client, business, fan)
-    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                              by=manager)
     ended(business, fan, colour, hours_ago=-30)
 
 
@@ -193,8 +194,8 @@ def test_the_client_s_profile_shows_their_points_and_leads_to_the_loyalty_tab(
 
 def test_the_profile_shows_no_points_while_loyalty_is_off(client, business, fan, manager):
     signed_in_client(client, business, fan)
-    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                              by=manager)
     tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
 
     page = client.get(reverse("booking:site-profile", args=[business.slug])).content.decode()
@@ -204,8 +205,8 @@ def test_the_profile_shows_no_points_while_loyalty_is_off(client, business, fan,
 
 
 def test_balances_are_hidden_from_clients_while_loyalty_is_off(client, business, fan, manager):
-    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                              by=manager)
     signed_in_client(client, business, fan)
     tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
 
@@ -219,8 +220,8 @@ def test_balances_are_hidden_from_clients_while_loyalty_is_off(client, business,
 def test_a_balance_kept_while_loyalty_is_off_shows_again_when_it_is_back_on(client, business,
                                                                             fan, manager):
     # Given 12 points, then the program turned off
-    services.adjust_points(business=business, client=fan, points=12, description="Welcome",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=12, description="Welcome",
+                              by=manager)
     signed_in_client(client, business, fan)
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=False)
@@ -235,8 +236,8 @@ def test_a_balance_kept_while_loyalty_is_off_shows_again_when_it_is_back_on(clie
 
 
 def test_points_cannot_be_added_nor_undone_while_loyalty_is_off(client, business, fan, manager):
-    entry = services.adjust_points(business=business, client=fan, points=5,
-                                   description="Welcome", by=manager)
+    entry = adjustments.adjust_points(business=business, client=fan, points=5,
+                                      description="Welcome", by=manager)
     tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
     client.force_login(manager)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
-from loyalty import services
+from loyalty.services import adjustments
 from tests.loyalty.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ def loyalty_off(business):
 def test_the_loyalty_tab_says_the_program_is_paused_with_a_way_back(client, business, fan,
                                                                     manager):
     # Given a client with 12 points, then Loyalty turned off
-    services.adjust_points(business=business, client=fan, points=12, description="Welcome",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=12, description="Welcome",
+                              by=manager)
     signed_in_client(client, business, fan)
     business = loyalty_off(business)
 
@@ -88,8 +88,8 @@ def test_add_points_says_loyalty_is_paused_and_leads_to_the_extensions(client, b
 
 def test_the_points_history_popup_offers_no_add_points_while_loyalty_is_off(client, business,
                                                                            manager, fan):
-    services.adjust_points(business=business, client=fan, points=5, description="Welcome",
-                           by=manager)
+    adjustments.adjust_points(business=business, client=fan, points=5, description="Welcome",
+                              by=manager)
     business = loyalty_off(business)
     client.force_login(manager)
 

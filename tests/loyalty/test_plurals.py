@@ -11,8 +11,10 @@ from django.utils import translation
 
 from booking import confirmation
 from booking.models import Role
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import EntryKind
+from loyalty.services import ledger as loyalty_ledger
+from loyalty.services import program as loyalty_program
 from tests.factories import AppointmentFactory
 from tests.loyalty.conftest import signed_in_client
 from tests.test_translations import (  # noqa: F401
@@ -84,9 +86,9 @@ def test_the_settings_review_in_ukrainian(client, business, member_of, monkeypat
     (5, "5 балів згорять 15 грудня"), (21, "21 бал згорить 15 грудня")])
 def test_ukrainian_expiry_lines_take_the_form_of_their_number_and_the_genitive_month(
         client, kyiv, fan, manager, fresh_translations, number, words):  # noqa: F811
-    services.update_program(business=kyiv, expiry_months=12)
+    loyalty_program.update_program(business=kyiv, expiry_months=12)
     with time_machine.travel(TODAY, tick=False):
-        services.post_entry(business=kyiv, client=fan, kind=EntryKind.ADJUST, points=number,
+        loyalty_ledger.post_entry(business=kyiv, client=fan, kind=EntryKind.ADJUST, points=number,
                             description="gift", created_by=manager,
                             now=TODAY + timedelta(days=10) - relativedelta(months=12))
         signed_in_client(client, kyiv, fan)

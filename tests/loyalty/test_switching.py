@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from booking.models import Extension
 from booking.services import tenants as tenant_services
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import AppointmentCredit
+from loyalty.services import crediting
 from tests.loyalty.conftest import ended
 
 
@@ -38,7 +39,7 @@ def test_an_appointment_of_before_an_off_and_on_is_credited_when_due(business, f
     [pending] = selectors.pending(business=business, client=fan)
     assert (pending.appointment, pending.credit_at) == (
         appointment, appointment.ends_at + timedelta(hours=3))
-    assert services.credit_due_appointments() == 1
+    assert crediting.credit_due_appointments() == 1
     assert balance(business, fan) == 2
 
 
@@ -50,9 +51,9 @@ def test_nothing_is_credited_while_off_and_what_came_due_meanwhile_comes_once_ba
     due = appointment.ends_at + timedelta(hours=3)
 
     # When the job runs after its due time while off, then once Loyalty is back on
-    while_off = services.credit_due_appointments(now=due + timedelta(hours=1))
+    while_off = crediting.credit_due_appointments(now=due + timedelta(hours=1))
     business = switch(business, on=True, at=due + timedelta(hours=2))
-    back_on = services.credit_due_appointments(now=due + timedelta(hours=2))
+    back_on = crediting.credit_due_appointments(now=due + timedelta(hours=2))
 
     # Then it waits while off and is credited when the program is back on
     assert (while_off, back_on) == (0, 1)
@@ -71,7 +72,7 @@ def test_an_appointment_that_ended_while_the_program_was_off_earns_nothing(busin
 
     # When the client's tab is read and the job runs
     pending = selectors.pending(business=business, client=fan)
-    credited = services.credit_due_appointments()
+    credited = crediting.credit_due_appointments()
 
     # Then only the second was pending, and only the second earns
     assert [item.appointment for item in pending] == [while_on]
@@ -87,7 +88,7 @@ def test_an_appointment_that_ended_before_the_program_first_came_on_earns_nothin
 
     # When the job runs, then it earns nothing and is not pending
     assert selectors.pending(business=business, client=fan) == []
-    assert services.credit_due_appointments() == 0
+    assert crediting.credit_due_appointments() == 0
     assert balance(business, fan) == 0
 
 
@@ -106,7 +107,7 @@ def test_the_pending_list_names_what_the_job_then_credits(business, fan, colour)
     pending = selectors.pending(business=business, client=fan)
     credited_at = {}
     for item in pending:
-        services.credit_due_appointments(now=item.credit_at)
+        crediting.credit_due_appointments(now=item.credit_at)
         credited_at[item.appointment] = set(
             AppointmentCredit.objects.filter(outcome="credited")
             .values_list("appointment", flat=True))

@@ -28,8 +28,12 @@ from giftcards.models import Coupon, GiftCard, GiftCardTransaction
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import rewards as reward_services
-from loyalty import selectors, services
+from loyalty import selectors
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.services import adjustments as loyalty_adjustments
+from loyalty.services import crediting as loyalty_crediting
+from loyalty.services import expiry as loyalty_expiry
+from loyalty.services import program as loyalty_program
 from tests.factories import (
     BusinessFactory,
     ClientFactory,
@@ -64,7 +68,7 @@ class ProductMachine(RuleBasedStateMachine):
         tenant_services.set_extension(business=self.business, extension=Extension.LOYALTY,
                                       enabled=True)
         self.business.refresh_from_db()
-        services.on_loyalty_switched(business=self.business, enabled=True,
+        loyalty_program.on_loyalty_switched(business=self.business, enabled=True,
                                      now=timezone.now() - timedelta(days=30))
         self.staff_member = StaffMemberFactory(business=self.business)
         self.clients = [ClientFactory(business=self.business) for _ in range(2)]
@@ -96,7 +100,7 @@ class ProductMachine(RuleBasedStateMachine):
     @staticmethod
     def _open_salon():
         business = loyalty_on(BusinessFactory())
-        services.update_program(business=business, points_per_booking=PER_BOOKING,
+        loyalty_program.update_program(business=business, points_per_booking=PER_BOOKING,
                                 spend_points=1, spend_amount=Decimal("5"),
                                 spend_scope="products", expiry_months=12)
         reward_services.create_tier(business=business, name="Half way", threshold=HALF_WAY,
@@ -105,7 +109,7 @@ class ProductMachine(RuleBasedStateMachine):
                                     threshold=FULL_CARD, discount_kind="percent",
                                     value=Decimal(20), resets_card=True)
         service = ServiceFactory(business=business, price=Decimal("30"))
-        services.set_catalog_points(business=business, service=service, is_enabled=True,
+        loyalty_program.set_catalog_points(business=business, service=service, is_enabled=True,
                                     points=SERVICE_POINTS)
         product = ProductFactory(business=business, price=PRICE, stock=1_000_000)
         return business, service, product, UserFactory()
@@ -128,7 +132,7 @@ class ProductMachine(RuleBasedStateMachine):
 
     @rule()
     def crediting_runs(self):
-        services.credit_due_appointments(batch_size=2)
+        loyalty_crediting.credit_due_appointments(batch_size=2)
         for appointment in self.open_appointments:
             if (appointment.pk not in self.credited and self.on
                     and appointment.ends_at >= self.on_since):
@@ -175,7 +179,7 @@ class ProductMachine(RuleBasedStateMachine):
     def adjust(self, who, points):
         client = self.clients[who]
         try:
-            services.adjust_points(business=self.business, client=client, points=points,
+            loyalty_adjustments.adjust_points(business=self.business, client=client, points=points,
                                    description="harness", by=self.user)
         except ValidationError:
             # Refused while the program is off, or for going below zero.
@@ -192,7 +196,7 @@ class ProductMachine(RuleBasedStateMachine):
         client = self.clients[who]
         self.slot += 1
         try:
-            services.spend_points(business=self.business, client=client, points=points,
+            loyalty_adjustments.spend_points(business=self.business, client=client, points=points,
                                   description="gift card",
                                   source=f"harness:{client.pk}:{self.slot}")
         except ValidationError:
@@ -225,7 +229,7 @@ class ProductMachine(RuleBasedStateMachine):
         if self.expired:
             return
         self.expired = True
-        services.expire_points(now=timezone.now() + timedelta(days=400))
+        loyalty_expiry.expire_points(now=timezone.now() + timedelta(days=400))
         if self.on:
             self.expected = dict.fromkeys(self.expected, 0)
 

@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from booking.models import Role
 from booking.services.tenants import issue_api_token
-from loyalty import services as loyalty_services
 from loyalty.models import AppointmentCredit, EntryKind, PointsAccount, PointsEntry
+from loyalty.services import program
 from loyalty.tasks import credit_due_appointments_task
 from tests.factories import ClientFactory, ServiceFactory, StaffMembershipFactory
 from tests.fixtures.mail import free_port
@@ -107,11 +107,11 @@ class Gunicorn:
 def test_the_app_recovers_from_database_broker_and_worker_failures(business):
     # Given due appointments, a worker, and gunicorn serving the balance endpoint
     business = loyalty_on(business)
-    loyalty_services.on_loyalty_switched(business=business, enabled=True,
-                                         now=timezone.now() - timedelta(days=7))
+    program.on_loyalty_switched(business=business, enabled=True,
+                                now=timezone.now() - timedelta(days=7))
     colour = ServiceFactory(business=business, name="Colour")
-    loyalty_services.set_catalog_points(business=business, service=colour, is_enabled=True,
-                                        points=2)
+    program.set_catalog_points(business=business, service=colour, is_enabled=True,
+                               points=2)
     fan = ClientFactory(business=business)
     make_due_appointments(business, colour, DUE)
     membership = StaffMembershipFactory(business=business, role=Role.MANAGER)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from booking.models import AppointmentState, Extension
 from booking.services import tenants as tenant_services
 from checkout import services as checkout_services
-from loyalty import services as loyalty_services
 from loyalty.models import EntryKind
+from loyalty.services import ledger
 from tests.checkout.conftest import paid
 from tests.factories import AppointmentFactory, ClientFactory, ProductFactory
 from tests.reports.conftest import report_url
@@ -55,8 +55,8 @@ def test_visits_spend_and_balance_of_each_client(manager_browser, business):
                                      quantities={invoice.lines.get().pk: 1}, reason="",
                                      by=None)
     paid(business, hugo, products=[(shampoo, 1)])
-    loyalty_services.post_entry(business=business, client=lea, kind=EntryKind.ADJUST,
-                                points=12, description="Welcome")
+    ledger.post_entry(business=business, client=lea, kind=EntryKind.ADJUST,
+                      points=12, description="Welcome")
 
     rows = rows_of(manager_browser, business)
 
@@ -81,8 +81,8 @@ def test_the_days_chosen_limit_visits_and_spend(manager_browser, business):
 
 def test_the_balance_opens_the_clients_points_history_in_a_popup(manager_browser, business):
     lea = ClientFactory(business=business, last_name="Dubois")
-    loyalty_services.post_entry(business=business, client=lea, kind=EntryKind.ADJUST,
-                                points=12, description="Welcome gift")
+    ledger.post_entry(business=business, client=lea, kind=EntryKind.ADJUST,
+                      points=12, description="Welcome gift")
     history = reverse("loyalty:client-history", args=[business.slug, lea.pk])
 
     page = manager_browser.get(report_url(business, "clients")).content.decode()

@@ -8,8 +8,8 @@ from babel.dates import format_skeleton
 from django.urls import reverse
 from django.utils import timezone
 
-from loyalty import services as loyalty_services
 from loyalty.models import EntryKind
+from loyalty.services import ledger as ledger_services
 from reports import selectors
 from tests.factories import ClientFactory
 from tests.loyalty.conftest import loyalty_on
@@ -23,9 +23,9 @@ def business(business):
 
 
 def post(business, client, kind, points, *, days_ago):
-    return loyalty_services.post_entry(business=business, client=client, kind=kind,
-                                       points=points, description=f"{kind} {points}",
-                                       now=timezone.now() - timedelta(days=days_ago))
+    return ledger_services.post_entry(business=business, client=client, kind=kind,
+                                      points=points, description=f"{kind} {points}",
+                                      now=timezone.now() - timedelta(days=days_ago))
 
 
 @pytest.fixture

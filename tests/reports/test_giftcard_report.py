@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from giftcards.services import cards as card_services
 from giftcards.services import purchases as purchase_services
-from loyalty import services as loyalty_services
 from loyalty.models import EntryKind
+from loyalty.services import ledger as loyalty_ledger
 from reports import labels
 from tests.factories import ClientFactory, GiftCardFactory, GiftCardOfferFactory
 from tests.loyalty.conftest import loyalty_on
@@ -144,7 +144,7 @@ def test_a_card_given_back_for_its_refunded_sale_counts_as_cancelled(manager_bro
     client = ClientFactory(business=business)
     offer = GiftCardOfferFactory(business=business, name="Points card", points_enabled=True,
                                  points_price=10)
-    loyalty_services.post_entry(business=business, client=client, kind=EntryKind.ADJUST,
+    loyalty_ledger.post_entry(business=business, client=client, kind=EntryKind.ADJUST,
                                 points=10, description="gift")
     card = purchase_services.buy_with_points(business=business, client=client, offer=offer)
     purchase_services.refund_points_purchase(business=business, card=card)

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from loyalty import services as loyalty_services
 from loyalty.models import EntryKind
+from loyalty.services import ledger as ledger_services
 from tests.factories import AppointmentFactory, ClientFactory, ServiceFactory
 from tests.loyalty.conftest import loyalty_on
 from tests.reports.conftest import body, export, report_url, xlsx_sheets
@@ -30,7 +30,7 @@ def people(business):
 
 
 def post(business, client, kind, points, *, days_ago=1, **values):
-    return loyalty_services.post_entry(
+    return ledger_services.post_entry(
         business=business, client=client, kind=kind, points=points,
         description=values.pop("description", f"{kind} {points}"),
         now=timezone.now() - timedelta(days=days_ago), **values)

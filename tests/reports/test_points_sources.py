@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from core.dates import format_day, local_day
 from giftcards import codes
-from loyalty import services as loyalty_services
 from loyalty.models import EntryKind
+from loyalty.services import ledger as ledger_services
 from tests.factories import (
     AppointmentFactory,
     ClientFactory,
@@ -37,9 +37,9 @@ def ledger(business, manager_browser):
     staff = manager_browser.user
 
     def post(kind, points, **values):
-        return loyalty_services.post_entry(business=business, client=lea, kind=kind,
-                                           points=points, description=f"{kind} {points}",
-                                           **values)
+        return ledger_services.post_entry(business=business, client=lea, kind=kind,
+                                          points=points, description=f"{kind} {points}",
+                                          **values)
 
     visit = AppointmentFactory(business=business, client=lea,
                                starts_at=timezone.now() - timedelta(days=20))
@@ -52,12 +52,12 @@ def ledger(business, manager_browser):
         "adjust": added,
         "appointment": post(EntryKind.EARN, 5, source=f"appointment:{visit.pk}"),
         "invoice": earned,
-        "refund": loyalty_services.reverse_entry(
+        "refund": ledger_services.reverse_entry(
             business=business, entry=earned, points=4,
             source=f"refund:{RefundFactory(business=business, invoice=invoice).pk}"),
         "gift_card": post(EntryKind.REDEEM, -20, source=f"gift_card:{card.pk}"),
         "reset": post(EntryKind.REWARD, -30, source=f"reset:{added.pk}:0"),
-        "reversal": loyalty_services.reverse_entry(business=business, entry=added, points=1),
+        "reversal": ledger_services.reverse_entry(business=business, entry=added, points=1),
         "expire": post(EntryKind.EXPIRE, -2),
         "other": post(EntryKind.ADJUST, 1, source="test:1"),
     }
@@ -99,9 +99,9 @@ def test_the_export_names_each_source_in_words(manager_browser, business, ledger
 
 def test_the_day_of_an_appointment_is_in_the_readers_language(manager_browser, business):
     visit = AppointmentFactory(business=business)
-    entry = loyalty_services.post_entry(business=business, client=visit.client,
-                                        kind=EntryKind.EARN, points=5, description="visit",
-                                        source=f"appointment:{visit.pk}")
+    entry = ledger_services.post_entry(business=business, client=visit.client,
+                                       kind=EntryKind.EARN, points=5, description="visit",
+                                       source=f"appointment:{visit.pk}")
     user = manager_browser.user
     user.language = "fr"
     user.save(update_fields=["language"])
@@ -119,9 +119,9 @@ def test_labels_cost_no_query_per_row(manager_browser, business):
     for extra in (5, 20):
         for _n in range(extra):
             visit = AppointmentFactory(business=business, client=lea)
-            loyalty_services.post_entry(business=business, client=lea, kind=EntryKind.EARN,
-                                        points=1, description="visit",
-                                        source=f"appointment:{visit.pk}")
+            ledger_services.post_entry(business=business, client=lea, kind=EntryKind.EARN,
+                                       points=1, description="visit",
+                                       source=f"appointment:{visit.pk}")
         with CaptureQueriesContext(connection) as queries:
             manager_browser.get(report_url(business, "points"))
         counts.append(len(queries))

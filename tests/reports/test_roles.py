@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from booking.models import Extension, Role
 from booking.services import tenants as tenant_services
-from loyalty import services as loyalty_services
+from loyalty.services import adjustments
 from reports.models import ExportJob
 from tests.factories import ClientFactory
 from tests.reports.conftest import body, csv_rows, export, report_url
@@ -24,8 +24,8 @@ def loyal_business(business, manager):
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
     camille = ClientFactory(business=business, first_name="Camille", last_name="Martin")
-    loyalty_services.adjust_points(business=business, client=camille, points=5,
-                                   description="Welcome", by=manager)
+    adjustments.adjust_points(business=business, client=camille, points=5,
+                              description="Welcome", by=manager)
     return business
 
 
