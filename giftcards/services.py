@@ -2,8 +2,8 @@
 
 `_post` is the one function that moves a gift card balance: on a LOCKED card it
 computes the balance after, refuses a negative one, and writes the immutable
-transaction and the new balance together. A `source` ("payment:12",
-"appointment:7") is posted at most once per kind: a retried or concurrent second
+transaction and the new balance together. A source (TransactionSource: a payment,
+an appointment) is posted at most once per kind: a retried or concurrent second
 posting returns the first transaction, and a unique constraint backs that up.
 
 Coupon uses lock the coupon, check every limit on the locked row, and move the
@@ -46,6 +46,7 @@ from giftcards.models import (
     PurchaseState,
     RewardTier,
     TransactionKind,
+    TransactionSource,
 )
 
 MAX_AMOUNT = Decimal("100000.00")
@@ -137,7 +138,8 @@ def update_offer(*, business: Business, offer: GiftCardOffer, **changes) -> Gift
 
 # The gift card ledger ----------------------------------------------------------------------
 
-def _post(business: Business, card: GiftCard, *, kind: str, amount: Decimal, source: str = "",
+def _post(business: Business, card: GiftCard, *, kind: str, amount: Decimal,
+          source: TransactionSource | None = None,
           refunds: GiftCardTransaction | None = None, note: str = "", by=None,
           now: datetime) -> GiftCardTransaction:
     """Write one transaction on a LOCKED card and move its balance with it."""
@@ -147,20 +149,22 @@ def _post(business: Business, card: GiftCard, *, kind: str, amount: Decimal, sou
             "balance": format_money(card.balance, business.currency)}})
     entry = GiftCardTransaction(
         business=business, card=card, kind=kind, amount=amount, balance_after=balance_after,
-        source=source, refunds=refunds, note=_text(note, 200), created_by=by, created_at=now)
+        **(source or TransactionSource()).as_fields(), refunds=refunds, note=_text(note, 200),
+        created_by=by, created_at=now)
     entry.save(force_insert=True)
     card.balance = balance_after
     card.save(update_fields=["balance"])
     return entry
 
 
-def _posted(business: Business, kind: str, source: str) -> GiftCardTransaction | None:
+def _posted(business: Business, kind: str, source: TransactionSource | None
+            ) -> GiftCardTransaction | None:
     """The transaction this source already posted, read once the card is locked (a
     concurrent posting of it has committed by then)."""
-    if not source:
+    if source is None:
         return None
     return (GiftCardTransaction.objects.for_business(business)
-            .filter(kind=kind, source=source).first())
+            .filter(kind=kind, **source.as_fields()).first())
 
 
 def _new_code(business: Business, make=codes.new_gift_card_code, model=GiftCard) -> str:
@@ -192,8 +196,7 @@ def _issue(business: Business, *, value: Decimal, validity_days: int, origin: st
     # 80 random bits: a clash is all but impossible, and the unique constraint decides.
     card.code = _new_code(business)
     card.save(force_insert=True)
-    _post(business, card, kind=TransactionKind.ISSUE, amount=value,
-          source=f"card:{card.pk}", by=by, now=now)
+    _post(business, card, kind=TransactionKind.ISSUE, amount=value, by=by, now=now)
     _announce(business, card)
     return card
 
@@ -249,8 +252,9 @@ def _refuse_unusable(business: Business, card: GiftCard, now: datetime) -> None:
         raise ValidationError({"code": _("This gift card has been spent in full.")})
 
 
-def redeem(business: Business, card_id: int, *, amount: Decimal, source: str = "",
-           note: str = "", by=None, now: datetime | None = None) -> GiftCardTransaction:
+def redeem(business: Business, card_id: int, *, amount: Decimal,
+           source: TransactionSource | None = None, note: str = "", by=None,
+           now: datetime | None = None) -> GiftCardTransaction:
     """Take `amount` from the card, in the caller's transaction (or its own)."""
     refuse({"amount": _amount_error(amount)})
     now = now or timezone.now()
@@ -268,9 +272,9 @@ def redeem(business: Business, card_id: int, *, amount: Decimal, source: str = "
 
 
 @transaction.atomic(durable=True)
-def redeem_gift_card(*, business: Business, code: str, amount: Decimal, source: str = "",
-                     note: str = "", by=None, now: datetime | None = None
-                     ) -> GiftCardTransaction:
+def redeem_gift_card(*, business: Business, code: str, amount: Decimal,
+                     source: TransactionSource | None = None, note: str = "", by=None,
+                     now: datetime | None = None) -> GiftCardTransaction:
     """Spend `amount` of the card with `code` (the API's and the back office's way)."""
     card = selectors.card_for_code(business=business, code=code)
     if card is None:
@@ -285,8 +289,8 @@ def refunded_so_far(business: Business, redemption: GiftCardTransaction) -> Deci
 
 
 def refund(business: Business, redemption: GiftCardTransaction, *, amount: Decimal | None = None,
-           source: str = "", note: str = "", by=None, now: datetime | None = None
-           ) -> GiftCardTransaction | None:
+           source: TransactionSource | None = None, note: str = "", by=None,
+           now: datetime | None = None) -> GiftCardTransaction | None:
     """Give back `amount` (default: all that is left) of a redemption to its card, in the
     caller's transaction; never more than was taken. None when nothing is left."""
     if redemption.business_id != business.pk or redemption.kind != TransactionKind.REDEEM:
@@ -313,19 +317,24 @@ def refund(business: Business, redemption: GiftCardTransaction, *, amount: Decim
 
 @transaction.atomic(durable=True)
 def refund_redemption(*, business: Business, redemption: GiftCardTransaction,
-                      amount: Decimal | None = None, source: str = "", note: str = "",
-                      by=None) -> GiftCardTransaction:
+                      amount: Decimal | None = None, source: TransactionSource | None = None,
+                      note: str = "", by=None) -> GiftCardTransaction:
     given = refund(business, redemption, amount=amount, source=source, note=note, by=by)
     if given is None:
         raise ValidationError(_("This payment has already been given back in full."))
     return given
 
 
-def _cancel(business: Business, card_id: int, *, source: str, by=None,
-            now: datetime) -> GiftCard:
-    """Withdraw a card whose purchase is refunded: only while nothing was spent of it."""
+def _cancelled(business: Business, card: GiftCard) -> bool:
+    return (GiftCardTransaction.objects.for_business(business)
+            .filter(card=card, kind=TransactionKind.CANCEL).exists())
+
+
+def _cancel(business: Business, card_id: int, *, by=None, now: datetime) -> GiftCard:
+    """Withdraw a card whose purchase is refunded, once: only while nothing was spent
+    of it."""
     card = locks.lock_gift_card(business, card_id)
-    if _posted(business, TransactionKind.CANCEL, source) is not None:
+    if _cancelled(business, card):
         return card
     if card.balance != card.value:
         raise ValidationError(_("Gift card %(code)s has already been used (%(balance)s of "
@@ -333,8 +342,7 @@ def _cancel(business: Business, card_id: int, *, source: str, by=None,
             "code": card.masked_code,
             "balance": format_money(card.balance, business.currency),
             "value": format_money(card.value, business.currency)})
-    _post(business, card, kind=TransactionKind.CANCEL, amount=-card.balance, source=source,
-          by=by, now=now)
+    _post(business, card, kind=TransactionKind.CANCEL, amount=-card.balance, by=by, now=now)
     card.is_active = False
     card.save(update_fields=["is_active"])
     return card
@@ -345,7 +353,7 @@ def set_gift_card_active(*, business: Business, card: GiftCard, active: bool) ->
     """Deactivate a card (it can no longer pay) or reactivate it; its balance stays."""
     check_same_business(business, card, field="__all__")
     locked = locks.lock_gift_card(business, card.pk)
-    if active and _posted(business, TransactionKind.CANCEL, f"card:{locked.pk}:cancel"):
+    if active and _cancelled(business, locked):
         raise ValidationError(_("A cancelled gift card cannot be reactivated."))
     locked.is_active = active
     locked.save(update_fields=["is_active"])
@@ -370,6 +378,7 @@ def buy_with_points(*, business: Business, client: Client, offer: GiftCardOffer,
                     now: datetime | None = None) -> GiftCard:
     """Deduct the offer's points (a redeem entry) and issue its card, together or not at
     all: too few points refuse the purchase and leave nothing behind."""
+    from loyalty.models import EntrySource
     from loyalty.services import spend_points
 
     check_same_business(business, offer, client, field="offer")
@@ -383,7 +392,7 @@ def buy_with_points(*, business: Business, client: Client, offer: GiftCardOffer,
         description = _("Gift card %(offer)s (%(code)s)") % {"offer": offer.name,
                                                              "code": card.masked_code}
     entry = spend_points(business=business, client=client, points=offer.points_price,
-                         description=description, source=f"gift_card:{card.pk}")
+                         description=description, source=EntrySource(gift_card_id=card.pk))
     card.points_price = offer.points_price
     card.points_entry = entry
     card.save(update_fields=["points_price", "points_entry"])
@@ -403,7 +412,7 @@ def refund_points_purchase(*, business: Business, card: GiftCard, by=None,
         raise ValidationError(_("This gift card was not bought with points."))
     if locked.points_refunded_at is not None:
         raise ValidationError(_("The points for this gift card have already been given back."))
-    locked = _cancel(business, locked.pk, source=f"card:{locked.pk}:cancel", by=by, now=now)
+    locked = _cancel(business, locked.pk, by=by, now=now)
     with translation.override(business.language):
         description = _("Gift card %(code)s refunded") % {"code": locked.masked_code}
     reverse_entry(business=business, entry=locked.points_entry, description=description,
@@ -752,7 +761,7 @@ def record_booking_code(business: Business, found: BookingCode, *,
     if found.gift_card is not None:
         if appointment.discount:
             redeem(business, found.gift_card.pk, amount=appointment.discount,
-                   source=f"appointment:{appointment.pk}")
+                   source=TransactionSource(appointment_id=appointment.pk))
         return
     use_coupon(business, found.coupon.pk, client=appointment.client,
                amount=appointment.discount, appointment=appointment)
@@ -761,9 +770,10 @@ def record_booking_code(business: Business, found: BookingCode, *,
 def on_appointment_cancelled(*, appointment: Appointment, now: datetime | None = None) -> None:
     """Give back what a cancelled booking took: its gift card payment, its coupon use."""
     business = appointment.business
-    redemption = _posted(business, TransactionKind.REDEEM, f"appointment:{appointment.pk}")
+    booking = TransactionSource(appointment_id=appointment.pk)
+    redemption = _posted(business, TransactionKind.REDEEM, booking)
     if redemption is not None:
-        refund(business, redemption, source=f"appointment:{appointment.pk}:cancelled", now=now)
+        refund(business, redemption, source=booking, now=now)
     for use in CouponUse.objects.for_business(business).filter(appointment=appointment,
                                                                 released_at__isnull=True):
         release_use(business, use, now=now)
@@ -784,16 +794,18 @@ def redeem_for_payment(business: Business, payment, code: str) -> str:
     if payment.amount > payment.invoice.total - cards_sold:
         raise ValidationError(_("A gift card cannot pay for gift cards: take another payment "
                                 "method for them."))
-    redeem(business, card.pk, amount=payment.amount, source=f"payment:{payment.pk}")
+    redeem(business, card.pk, amount=payment.amount,
+           source=TransactionSource(payment_id=payment.pk))
     return _("Gift card %(code)s") % {"code": card.masked_code}
 
 
 def refund_to_payment_card(business: Business, payment, amount: Decimal, refund_row) -> None:
-    redemption = _posted(business, TransactionKind.REDEEM, f"payment:{payment.pk}")
+    redemption = _posted(business, TransactionKind.REDEEM,
+                         TransactionSource(payment_id=payment.pk))
     if redemption is None:
         raise ValidationError(_("No gift card payment is recorded for this payment."))
     refund(business, redemption, amount=amount,
-           source=f"refund:{refund_row.pk}:payment:{payment.pk}")
+           source=TransactionSource(checkout_refund_id=refund_row.pk, payment_id=payment.pk))
 
 
 def issue_for_invoice(*, invoice, now: datetime | None = None) -> list[GiftCard]:
@@ -855,8 +867,7 @@ def cancel_for_refund(*, invoice, refund_row, now: datetime | None = None) -> No
                       .values_list("line_id", flat=True))
     for card in GiftCard.objects.for_business(business).filter(
             invoice_line__in=list(refunded_lines)).order_by("pk"):
-        _cancel(business, card.pk, source=f"card:{card.pk}:cancel", by=refund_row.created_by,
-                now=now)
+        _cancel(business, card.pk, by=refund_row.created_by, now=now)
     if invoice.state == InvoiceState.REFUNDED:
         for use in CouponUse.objects.for_business(business).filter(invoice=invoice,
                                                                     released_at__isnull=True):
@@ -975,7 +986,7 @@ def reward_for_entries(*, changes, now: datetime | None = None) -> list[Coupon]:
     from what is left, which may unlock tiers again (at most MAX_RESETS_PER_ENTRY times).
     A batch's entries are all written before this runs, so a reset posted for an earlier
     entry of a client is carried over to that client's later entries here."""
-    from loyalty.models import EntryKind
+    from loyalty.models import EntryKind, EntrySource
     from loyalty.services import post_entry
 
     earning = [(entry, previous) for entry, previous in changes
@@ -1006,7 +1017,8 @@ def reward_for_entries(*, changes, now: datetime | None = None) -> list[Coupon]:
                     "reward": reset.name}
             post_entry(business=business, client=entry.client, kind=EntryKind.REWARD,
                        points=-reset.threshold, description=description,
-                       source=f"reset:{entry.pk}:{round_number}", now=now)
+                       source=EntrySource(unlocked_by_id=entry.pk, round_number=round_number),
+                       now=now)
             reset_so_far[entry.client_id] = carried = carried + reset.threshold
             before, after = 0, after - reset.threshold
     return unlocked

@@ -18,7 +18,7 @@ from core.money import format_money
 from loyalty import rules
 from loyalty.hooks import next_reward
 from loyalty.models import (
-    RESTORED_SOURCE_MARK,
+    RESTORATION,
     AppointmentCredit,
     CatalogPoints,
     EntryKind,
@@ -318,10 +318,9 @@ def _rules_of(business: Business, invoice: Invoice, entry: PointsEntry
 def invoice_points_section(*, business: Business, invoice: Invoice) -> InvoiceSection | None:
     """The invoice page's account of the points the invoice earned, rule by rule, and
     what its refunds took back, so that staff can say why a client got them."""
-    source = f"invoice:{invoice.pk}"
     entries = list(PointsEntry.objects.for_business(business).filter(
-        Q(kind=EntryKind.EARN, source=source)
-        | Q(kind=EntryKind.REVERSE, reverses__kind=EntryKind.EARN, reverses__source=source))
+        Q(kind=EntryKind.EARN, invoice=invoice)
+        | Q(kind=EntryKind.REVERSE, reverses__kind=EntryKind.EARN, reverses__invoice=invoice))
         .order_by("pk"))
     if not entries:
         return None
@@ -441,11 +440,11 @@ def totals(entries: QuerySet[PointsEntry]) -> dict[str, int]:
     sums = entries.aggregate(
         earned=Sum("points", filter=Q(kind__in=CREDITS, points__gt=0)),
         reversed_credits=Sum("points", filter=Q(kind=EntryKind.REVERSE) & (
-            Q(points__lt=0) | Q(source__contains=RESTORED_SOURCE_MARK))),
+            Q(points__lt=0) | RESTORATION)),
         spent=Sum("points", filter=Q(kind__in=[EntryKind.REDEEM, EntryKind.REWARD])
                   | Q(kind=EntryKind.ADJUST, points__lt=0)),
         returned=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__gt=0)
-                     & ~Q(source__contains=RESTORED_SOURCE_MARK)),
+                     & ~RESTORATION),
         expired=Sum("points", filter=Q(kind=EntryKind.EXPIRE)))
     return {
         "earned": (sums["earned"] or 0) + (sums["reversed_credits"] or 0),

@@ -3,7 +3,7 @@
 `post_entry` is the one way into the ledger (with `_write_entries`, its bulk form for
 the crediting job): it locks the client's account, computes the balance after,
 refuses a negative one, and writes the entry and the new balance together. A source
-("appointment:12", "invoice:7") is posted at most once per kind: a retried or
+(an appointment, an invoice: EntrySource) is posted at most once per kind: a retried or
 concurrent second posting returns the first entry, and the database's unique
 constraint backs that up.
 """
@@ -31,11 +31,12 @@ from core.dates import format_day, local_day
 from loyalty import events, locks, rules
 from loyalty.models import (
     MAX_POINTS,
-    RESTORED_SOURCE_MARK,
+    NO_SOURCE,
     AppointmentCredit,
     CatalogPoints,
     CreditOutcome,
     EntryKind,
+    EntrySource,
     PointsAccount,
     PointsEntry,
     Program,
@@ -69,7 +70,7 @@ class NewEntry:
     kind: str
     points: int
     description: str
-    source: str = ""
+    source: EntrySource | None = None
     note: str = ""
     created_by_id: int | None = None
     reverses_id: int | None = None
@@ -101,8 +102,9 @@ def _write_entries(business: Business, accounts: dict[int, PointsAccount],
         account.updated_at = now
         rows.append(PointsEntry(
             business=business, account=account, client_id=new.client_id, kind=new.kind,
-            points=new.points, balance_after=balance_after, source=new.source,
-            reverses_id=new.reverses_id, description=new.description[:200],
+            points=new.points, balance_after=balance_after,
+            **(new.source or NO_SOURCE).as_fields(), reverses_id=new.reverses_id,
+            description=new.description[:200],
             note=new.note[:200], created_by_id=new.created_by_id, created_at=now,
             expires_at=new.expires_at, breakdown=new.breakdown))
     if len(rows) == 1:
@@ -159,7 +161,8 @@ def _update_balances(accounts: list[PointsAccount], now: datetime) -> None:
 
 
 def post_entry(*, business: Business, client: Client, kind: str, points: int,
-               description: str, source: str = "", note: str = "", created_by=None,
+               description: str, source: EntrySource | None = None, note: str = "",
+               created_by=None,
                reverses: PointsEntry | None = None, breakdown: list[dict] | None = None,
                now: datetime | None = None) -> PointsEntry:
     """Post one entry; runs inside the caller's transaction (or its own)."""
@@ -174,10 +177,10 @@ def post_entry(*, business: Business, client: Client, kind: str, points: int,
     now = now or timezone.now()
     with transaction.atomic():
         account = locks.lock_account(business, client.pk)
-        if source:
+        if source is not None:
             # After the lock: a concurrent posting of this source has committed by now.
             existing = (PointsEntry.objects.for_business(business)
-                        .filter(kind=kind, source=source).first())
+                        .filter(kind=kind, **source.as_fields()).first())
             if existing is not None:
                 return existing
         return _write_entries(business, {client.pk: account}, [NewEntry(
@@ -197,7 +200,7 @@ def _net_of(business: Business, entry: PointsEntry) -> int:
 
 
 def reverse_entry(*, business: Business, entry: PointsEntry, description: str = "",
-                  source: str = "", points: int | None = None, created_by=None,
+                  source: EntrySource = NO_SOURCE, points: int | None = None, created_by=None,
                   partial_ok: bool = False, now: datetime | None = None) -> PointsEntry | None:
     """Undo `entry` (or `points` of it) once per `source` (default: the entry itself).
 
@@ -210,11 +213,12 @@ def reverse_entry(*, business: Business, entry: PointsEntry, description: str = 
     if entry.kind == EntryKind.REVERSE:
         raise ValidationError(_("A reversal cannot itself be reversed."))
     now = now or timezone.now()
-    source = source or f"entry:{entry.pk}"
     with transaction.atomic():
         account = locks.lock_account(business, entry.client_id)
-        existing = (PointsEntry.objects.for_business(business)
-                    .filter(kind=EntryKind.REVERSE, source=source).first())
+        # NO_SOURCE is once per reversed entry (loyalty_entry_reversed_once).
+        reversals = PointsEntry.objects.for_business(business).filter(kind=EntryKind.REVERSE)
+        existing = (reversals.filter(reverses=entry) if source == NO_SOURCE
+                    else reversals).filter(**source.as_fields()).first()
         if existing is not None:
             return existing
         remaining = _net_of(business, entry)
@@ -277,7 +281,7 @@ def undo_adjustment(*, business: Business, entry: PointsEntry, by) -> PointsEntr
 
 
 def spend_points(*, business: Business, client: Client, points: int, description: str,
-                 source: str) -> PointsEntry:
+                 source: EntrySource) -> PointsEntry:
     """Take `points` for something bought with them (a gift card); once per source.
     Runs inside the caller's transaction, so that the purchase and the points go
     together."""
@@ -430,7 +434,7 @@ def _credit_appointments(program: Program, batch: list[Appointment], *, now: dat
         new_entries = [NewEntry(
             client_id=appointment.client_id, kind=EntryKind.EARN, points=points,
             description=_appointment_description(business, appointment, points),
-            source=f"appointment:{appointment.pk}",
+            source=EntrySource(appointment_id=appointment.pk),
             expires_at=_expiry_for(program.expiry_months, EntryKind.EARN, points, now))
             for appointment, points in earning]
         entries = _write_entries(business, accounts, new_entries, now=now)
@@ -463,16 +467,16 @@ def on_appointment_state_changed(*, appointment: Appointment, from_state: str = 
                                  to_state: str, **_kwargs) -> None:
     """A credited appointment cancelled or marked no-show gives its points back; a
     no-show mark undone (back to booked, or completed) takes them again. Each round
-    has its own source, so that each happens once however often it is retried."""
+    has its own source, so that each happens once however often it is retried: rounds
+    take back (odd numbers) and give back (even numbers) in turn."""
     taken_back = to_state in (AppointmentState.CANCELLED, AppointmentState.NO_SHOW)
     undone = (from_state == AppointmentState.NO_SHOW
               and to_state in (AppointmentState.BOOKED, AppointmentState.COMPLETED))
     if not (taken_back or undone):
         return
     business = appointment.business
-    source = f"appointment:{appointment.pk}"
     earned = (PointsEntry.objects.for_business(business)
-              .filter(kind=EntryKind.EARN, source=source).first())
+              .filter(kind=EntryKind.EARN, appointment=appointment).first())
     if earned is None:
         return
     rounds = (PointsEntry.objects.for_business(business)
@@ -483,7 +487,8 @@ def on_appointment_state_changed(*, appointment: Appointment, from_state: str = 
                 "item": appointment.title} if to_state == AppointmentState.CANCELLED else \
                 _("%(item)s not attended: points taken back") % {"item": appointment.title}
         reverse_entry(business=business, entry=earned, description=description,
-                      source=source if not rounds else f"{source}:{rounds + 1}",
+                      source=EntrySource(appointment_id=appointment.pk,
+                                         round_number=2 * rounds + 1),
                       partial_ok=True)
         return
     missing = earned.points - _net_of(business, earned)
@@ -496,7 +501,7 @@ def on_appointment_state_changed(*, appointment: Appointment, from_state: str = 
     # no-show mark finds the points to take again.
     post_entry(business=business, client=appointment.client, kind=EntryKind.REVERSE,
                points=missing, description=description, reverses=earned,
-               source=f"{source}{RESTORED_SOURCE_MARK}{rounds + 1}")
+               source=EntrySource(appointment_id=appointment.pk, round_number=2 * rounds + 2))
 
 
 # --- crediting invoices ----------------------------------------------------------------
@@ -530,7 +535,8 @@ def credit_invoice(*, invoice, now: datetime | None = None) -> PointsEntry | Non
                                "%(points)s points for %(invoice)s", points) % {
             "points": points, "invoice": invoice.label}
     entry = post_entry(business=business, client=invoice.client, kind=EntryKind.EARN,
-                       points=points, description=description, source=f"invoice:{invoice.pk}",
+                       points=points, description=description,
+                       source=EntrySource(invoice_id=invoice.pk),
                        breakdown=[item.as_json() for item in given], now=now)
     _notify_points_credited(entry, item=invoice.label)
     return entry
@@ -540,7 +546,7 @@ def reverse_for_refund(*, invoice, refund) -> PointsEntry | None:
     """A refund takes back what the invoice no longer earns, once per refund."""
     business = invoice.business
     earned = (PointsEntry.objects.for_business(business)
-              .filter(kind=EntryKind.EARN, source=f"invoice:{invoice.pk}").first())
+              .filter(kind=EntryKind.EARN, invoice=invoice).first())
     if earned is None:
         return None
     program = Program.objects.for_business(business).first()
@@ -555,7 +561,7 @@ def reverse_for_refund(*, invoice, refund) -> PointsEntry | None:
     with translation.override(business.language):
         description = _("Refund on %(invoice)s: points taken back") % {"invoice": invoice.label}
     return reverse_entry(business=business, entry=earned, points=to_take,
-                         description=description, source=f"refund:{refund.pk}",
+                         description=description, source=EntrySource(refund_id=refund.pk),
                          partial_ok=True)
 
 

@@ -10,7 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from giftcards import codes, services
-from giftcards.models import GiftCard, GiftCardTransaction, TransactionKind
+from giftcards.models import GiftCard, GiftCardTransaction, TransactionKind, TransactionSource
+from tests.factories import AppointmentFactory
 from tests.giftcards.conftest import issue
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +85,12 @@ def test_another_business_card_is_unknown_here(business, other_business):
 
 def test_a_redemption_with_the_same_source_is_recorded_once(business):
     card = issue(business)
+    booking = TransactionSource(appointment_id=AppointmentFactory(business=business).pk)
 
     first = services.redeem_gift_card(business=business, code=card.code,
-                                      amount=Decimal("10.00"), source="api:abc")
+                                      amount=Decimal("10.00"), source=booking)
     again = services.redeem_gift_card(business=business, code=card.code,
-                                      amount=Decimal("10.00"), source="api:abc")
+                                      amount=Decimal("10.00"), source=booking)
 
     assert again.pk == first.pk
     card.refresh_from_db()

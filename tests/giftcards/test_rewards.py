@@ -16,11 +16,11 @@ from giftcards import selectors, services
 from giftcards.models import Coupon, CouponOrigin
 from loyalty import services as loyalty_services
 from loyalty.hooks import next_reward
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tests.booking.booking_setup import next_weekday, open_salon, paris
-from tests.factories import ClientFactory, ServiceFactory
+from tests.factories import ClientFactory, GiftCardFactory, ServiceFactory
 
 
 @pytest.fixture
@@ -123,7 +123,8 @@ def test_points_given_back_do_not_unlock_a_reward_again(business, fan):
     tier(business, 5)
     entry = earn(business, fan, 6)
     spent = loyalty_services.spend_points(business=business, client=fan, points=6,
-                                          description="Gift card", source="test:1")
+                                          description="Gift card",
+                                          source=EntrySource(gift_card_id=GiftCardFactory(business=business).pk))
     loyalty_services.reverse_entry(business=business, entry=spent)
     assert balance_of(fan) == 6
     assert len(codes_of(fan)) == 1
@@ -252,7 +253,7 @@ def test_a_booking_that_used_a_reward_earns_only_if_the_reward_says_so(business,
 
     # Then the visit earned its points only if the reward says it still earns
     assert balance_of(fan) == 5 + earned
-    assert PointsEntry.objects.filter(source=f"appointment:{visit.pk}").count() == (
+    assert PointsEntry.objects.filter(appointment=visit).count() == (
         1 if earned else 0)
 
 

@@ -1,6 +1,7 @@
 """Many hands on one balance at once, with real threads on PostgreSQL: the balance never
 goes below zero, no entry is lost, and one Idempotency-Key adds points once."""
 
+import itertools
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,8 @@ from rest_framework.test import APIClient
 
 from booking.models import Role
 from loyalty import services
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
+from tests.factories import GiftCardFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +34,10 @@ def test_eight_threads_adjusting_and_redeeming_never_overdraw_nor_lose_an_entry(
                                                                               manager):
     services.adjust_points(business=business, client=fan, points=20, description="start",
                            by=manager)
+    # A gift card bought with points for each redemption that may happen.
+    cards = {(seed, step): EntrySource(gift_card_id=card.pk) for (seed, step), card in zip(
+        itertools.product(range(8), range(25)),
+        GiftCardFactory.create_batch(8 * 25, business=business), strict=True)}
     outcomes, barrier = [], threading.Barrier(8)
 
     def hammer(seed):
@@ -47,7 +53,7 @@ def test_eight_threads_adjusting_and_redeeming_never_overdraw_nor_lose_an_entry(
                     else:
                         services.spend_points(business=business, client=fan, points=-points,
                                               description="gift card",
-                                              source=f"race:{seed}:{step}")
+                                              source=cards[seed, step])
                     outcomes.append(points)
                 except ValidationError:
                     outcomes.append(None)

@@ -9,8 +9,8 @@ from booking.models import AppointmentState
 from booking.services import tenants as tenant_services
 from booking.services.appointments import cancel_appointment, set_appointment_state
 from loyalty import selectors, services
-from loyalty.models import AppointmentCredit, EntryKind, PointsEntry
-from tests.factories import ClientMembershipFactory
+from loyalty.models import AppointmentCredit, EntryKind, EntrySource, PointsEntry
+from tests.factories import ClientMembershipFactory, GiftCardFactory
 from tests.loyalty.conftest import ended
 
 
@@ -22,8 +22,8 @@ def test_an_attended_appointment_earns_its_service_points_after_the_delay(busine
     appointment = ended(business, fan, colour, hours_ago=4)
     assert services.credit_due_appointments() == 1
     entry = PointsEntry.objects.get(client=fan)
-    assert (entry.kind, entry.points, entry.source) == (EntryKind.EARN, 2,
-                                                       f"appointment:{appointment.pk}")
+    assert (entry.kind, entry.points, entry.appointment_id) == (EntryKind.EARN, 2,
+                                                               appointment.pk)
     assert entry.description.startswith("2 points for Colour & cut on ")
 
 
@@ -183,7 +183,8 @@ def test_points_already_spent_are_not_taken_below_zero_on_cancellation(business,
     appointment = ended(business, fan, colour)
     services.credit_due_appointments()
     services.post_entry(business=business, client=fan, kind=EntryKind.REDEEM, points=-1,
-                        description="spent", source="giftcard:1")
+                        description="spent",
+                        source=EntrySource(gift_card_id=GiftCardFactory(business=business).pk))
     cancel_appointment(business=business, appointment=appointment, by=staff)
     assert balance(business, fan) == 0
 

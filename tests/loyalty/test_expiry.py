@@ -8,9 +8,10 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from loyalty import selectors, services
-from loyalty.models import EntryKind, PointsEntry
+from loyalty.models import EntryKind, EntrySource, PointsEntry
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
+from tests.factories import GiftCardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_points_spent_come_from_the_oldest_first(business, fan, manager, yearly)
     add(business, fan, 10, manager, when=now - timedelta(days=400))
     add(business, fan, 10, manager, when=now - timedelta(days=30))
     services.spend_points(business=business, client=fan, points=6, description="gift card",
-                          source="giftcard:1")
+                          source=EntrySource(gift_card_id=GiftCardFactory(business=business).pk))
     assert services.expire_points() == 4
     assert selectors.balance_of(business=business, client=fan) == 10
 

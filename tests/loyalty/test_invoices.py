@@ -11,7 +11,7 @@ from booking.services import tenants as tenant_services
 from checkout import services as checkout_services
 from checkout.services import TenderInput
 from loyalty import selectors, services
-from loyalty.models import EntryKind, PointsEntry
+from loyalty.models import EntryKind, EntrySource, PointsEntry
 from tests.factories import ProductFactory
 
 
@@ -48,7 +48,7 @@ def test_spend_is_rounded_down_per_invoice_with_no_carry_over(business, fan, pro
 def test_the_invoice_earn_entry_names_the_invoice(business, fan, product, spend_rule):
     invoice = sell(business, fan, product)
     entry = PointsEntry.objects.get(client=fan)
-    assert entry.source == f"invoice:{invoice.pk}"
+    assert entry.invoice_id == invoice.pk
     assert invoice.display_number in entry.description
 
 
@@ -135,7 +135,7 @@ def test_an_entry_from_before_rules_were_recorded_is_explained_while_the_rules_h
     services.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
                             spend_scope="products")
     services.post_entry(business=business, client=fan, kind=EntryKind.EARN, points=4,
-                        description="4 points", source=f"invoice:{invoice.pk}")
+                        description="4 points", source=EntrySource(invoice_id=invoice.pk))
 
     # When the page is opened, then after the rule changed
     unchanged = invoice_page(client, business, invoice, manager)

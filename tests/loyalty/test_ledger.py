@@ -9,11 +9,11 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from loyalty import locks, services
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
-from tests.factories import ClientFactory
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
+from tests.factories import AppointmentFactory, ClientFactory, GiftCardFactory, InvoiceFactory
 
 
-def post(business, client, points, *, kind=EntryKind.ADJUST, source=""):
+def post(business, client, points, *, kind=EntryKind.ADJUST, source=None):
     return services.post_entry(business=business, client=client, kind=kind, points=points,
                                description="test", source=source)
 
@@ -38,8 +38,9 @@ def test_the_posted_entry_is_the_row_the_database_holds(business, fan, staff):
 
 def test_a_posting_locks_inserts_and_updates_in_three_statements(business, fan):
     post(business, fan, 10)
+    card = EntrySource(gift_card_id=GiftCardFactory(business=business).pk)
     with CaptureQueriesContext(connection) as captured:
-        post(business, fan, -4, kind=EntryKind.REDEEM, source="giftcard:1")
+        post(business, fan, -4, kind=EntryKind.REDEEM, source=card)
         post(business, fan, -1)
     statements = [query["sql"].split()[0] for query in captured.captured_queries
                   if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
@@ -64,18 +65,20 @@ def test_a_deduction_below_zero_is_refused_and_changes_nothing(business, fan):
 
 
 def test_posting_a_source_twice_returns_the_first_entry(business, fan):
-    first = post(business, fan, 5, kind=EntryKind.EARN, source="appointment:1")
-    second = post(business, fan, 5, kind=EntryKind.EARN, source="appointment:1")
+    visit = EntrySource(appointment_id=AppointmentFactory(business=business, client=fan).pk)
+    first = post(business, fan, 5, kind=EntryKind.EARN, source=visit)
+    second = post(business, fan, 5, kind=EntryKind.EARN, source=visit)
     assert second.pk == first.pk
     assert PointsAccount.objects.get(client=fan).balance == 5
 
 
 @pytest.mark.postgres
 def test_the_database_refuses_a_second_credit_of_one_source(business, fan):
-    entry = post(business, fan, 5, kind=EntryKind.EARN, source="invoice:9")
+    invoice = InvoiceFactory(business=business, client=fan)
+    entry = post(business, fan, 5, kind=EntryKind.EARN, source=EntrySource(invoice_id=invoice.pk))
     duplicate = PointsEntry(business=business, account_id=entry.account_id, client=fan,
                             kind=EntryKind.EARN, points=5, balance_after=10,
-                            source="invoice:9", description="again")
+                            invoice=invoice, description="again")
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
 
@@ -107,8 +110,8 @@ def test_raw_sql_cannot_insert_a_balance_that_does_not_follow(business, fan):
             connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO loyalty_pointsentry (business_id, account_id, client_id, kind, points,"
-            " balance_after, source, description, note, created_at)"
-            " VALUES (%s, %s, %s, 'adjust', 1, 100, '', 'forged', '', now())",
+            " balance_after, description, note, created_at)"
+            " VALUES (%s, %s, %s, 'adjust', 1, 100, 'forged', '', now())",
             [business.pk, entry.account_id, fan.pk])
 
 
@@ -148,7 +151,8 @@ def test_a_reversal_takes_back_the_entry_once(business, fan, staff):
 
 def test_undoing_points_already_spent_is_refused(business, fan):
     entry = post(business, fan, 8)
-    post(business, fan, -6, kind=EntryKind.REDEEM, source="giftcard:1")
+    post(business, fan, -6, kind=EntryKind.REDEEM,
+         source=EntrySource(gift_card_id=GiftCardFactory(business=business).pk))
     with pytest.raises(ValidationError, match="only 2 points left"):
         services.reverse_entry(business=business, entry=entry)
 

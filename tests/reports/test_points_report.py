@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from loyalty import services as loyalty_services
-from loyalty.models import EntryKind
+from loyalty.models import EntryKind, EntrySource
 from tests.factories import AppointmentFactory, ClientFactory, ServiceFactory
 from tests.loyalty.conftest import loyalty_on
 from tests.reports.conftest import body, export, report_url, xlsx_sheets
@@ -43,7 +43,8 @@ def ledger(business, people, manager_browser):
     visit = AppointmentFactory(business=business, client=lea, service=colour)
     return {
         "earn": post(business, lea, EntryKind.EARN, 10, days_ago=5,
-                     source=f"appointment:{visit.pk}", description="10 points for Colour"),
+                     source=EntrySource(appointment_id=visit.pk),
+                     description="10 points for Colour"),
         "redeem": post(business, lea, EntryKind.REDEEM, -4, days_ago=4,
                        description="=Gift card"),
         "adjust": post(business, hugo, EntryKind.ADJUST, 3, days_ago=3,
