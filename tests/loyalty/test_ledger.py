@@ -168,3 +168,18 @@ def test_an_entry_cannot_be_posted_for_another_business_s_client(business, other
 def test_points_must_be_a_whole_non_zero_number_within_bounds(business, fan, points):
     with pytest.raises(ValidationError):
         post(business, fan, points)
+
+
+@pytest.mark.postgres
+def test_deleting_a_booking_keeps_its_entry_without_the_link(business, fan):
+    # Clear history deletes old bookings: the trigger lets SET_NULL through, nothing else
+    visit = AppointmentFactory(business=business, client=fan)
+    entry = post(business, fan, 5, kind=EntryKind.EARN,
+                 source=EntrySource(appointment_id=visit.pk))
+    visit.delete()
+    stored = PointsEntry.objects.get(pk=entry.pk)
+    assert (stored.appointment_id, stored.points, stored.description) == (None, 5, "test")
+    with pytest.raises(IntegrityError, match="immutable"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE loyalty_pointsentry SET appointment_id = %s WHERE id = %s",
+                       [AppointmentFactory(business=business).pk, entry.pk])
