@@ -15,7 +15,7 @@ from checkout.hooks import InvoiceSection
 from checkout.models import Invoice, Tender
 from core.dates import local_day
 from core.money import format_money
-from loyalty import rules
+from loyalty import descriptions, rules
 from loyalty.hooks import next_reward
 from loyalty.models import (
     RESTORATION,
@@ -47,7 +47,8 @@ def balance_of(*, business: Business, client: Client) -> int:
 
 def history(*, business: Business, client: Client) -> QuerySet[PointsEntry]:
     return (PointsEntry.objects.for_business(business).filter(client=client)
-            .select_related("created_by").order_by("-created_at", "-pk"))
+            .select_related("created_by", *descriptions.SOURCE_ROWS)
+            .order_by("-created_at", "-pk"))
 
 
 def catalog_points(*, business: Business, service=None, class_type=None) -> CatalogPoints:
