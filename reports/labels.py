@@ -13,6 +13,7 @@ from booking.models import Business
 from core.dates import format_day, local_day
 from giftcards import codes
 from giftcards.models import GiftCardOrigin
+from loyalty.descriptions import EntryFacts, describe_facts
 from loyalty.models import EntryKind
 
 
@@ -56,6 +57,12 @@ def points_source(business: Business) -> Callable[..., str]:
         return texts["expiry"] if kind == EntryKind.EXPIRE else ""
 
     return label
+
+
+def points_description(business: Business) -> Callable[..., str]:
+    """An entry's description in the reader's language, worded from its source
+    (loyalty.descriptions); the reads of the column, in EntryFacts' order."""
+    return lambda *values: describe_facts(EntryFacts(*values), business)
 
 
 def gift_card_group(business: Business) -> Callable[[str, str], str]:

@@ -234,6 +234,13 @@ def points_report(*, business: Business, **filters) -> QuerySet[PointsEntry]:
         source_moment=F("appointment__starts_at"),
         source_number=IntegerAsIs("invoice__number", "refund__invoice__number"),
         source_code=F("gift_card__code"),
+        # What the description is worded from (loyalty.descriptions.EntryFacts).
+        source_item=Coalesce("appointment__service__name",
+                             "appointment__class_session__class_type__name",
+                             output_field=text),
+        source_state=F("appointment__state"), source_offer=F("gift_card__offer__name"),
+        reversed_kind=F("reverses__kind"), reversed_description=F("reverses__description"),
+        reversed_card_code=F("reverses__gift_card__code"),
     ).order_by("-created_at", "-pk")
 
 

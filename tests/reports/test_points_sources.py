@@ -126,3 +126,25 @@ def test_labels_cost_no_query_per_row(manager_browser, business):
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_export_words_descriptions_in_the_exporting_staff_members_language(
+        manager_browser, business):
+    # Given a visit credited while the business wrote French
+    business.language = "fr"
+    business.save(update_fields=["language"])
+    visit = AppointmentFactory(business=business)
+    loyalty_services.post_entry(business=business, client=visit.client, kind=EntryKind.EARN,
+                                points=5, description="5 points pour une visite",
+                                source=EntrySource(appointment_id=visit.pk))
+    user = manager_browser.user
+    user.language = "en"
+    user.save(update_fields=["language"])
+
+    # When an English manager exports the report (a French business's CSV separator),
+    # then its description is in English
+    rows = csv_rows(body(export(manager_browser, business, "points", "csv")), delimiter=";")
+
+    assert rows[0][6] == "Description"
+    assert rows[1][6] == (f"5 points for {visit.title} on "
+                          f"{format_day(local_day(visit.starts_at, business.time_zone), 'en')}")
