@@ -97,7 +97,7 @@ def main() -> None:
 
     handled = AppointmentCredit.objects.filter(business=business).count()
     duplicates = (PointsEntry.objects.filter(business=business, kind=EntryKind.EARN)
-                  .values("source").annotate(n=Count("id")).filter(n__gt=1).count())
+                  .values("appointment").annotate(n=Count("id")).filter(n__gt=1).count())
     missed = APPOINTMENTS - handled
     # No worker runs here: drop the queued "points credited" emails of fake clients.
     celery_app.control.purge()

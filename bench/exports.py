@@ -107,20 +107,20 @@ def make_data() -> Business:
         balance = balances[client_id]
         roll = rng.random()
         if balance >= 10 and roll < 0.25:
-            kind, points, source = "redeem", -rng.randint(5, 10), ""
+            kind, points = "redeem", -rng.randint(5, 10)
         elif balance >= 2 and roll < 0.3:
-            kind, points, source = "expire", -rng.randint(1, 2), ""
+            kind, points = "expire", -rng.randint(1, 2)
         elif roll < 0.4:
-            kind, points, source = "adjust", rng.randint(1, 20), ""
+            kind, points = "adjust", rng.randint(1, 20)
         else:
-            kind, points, source = "earn", rng.randint(1, 12), f"appointment:{n}"
+            kind, points = "earn", rng.randint(1, 12)
         balances[client_id] = balance + points
         created = start + step * n
         description = ("=1+1 injection" if n % 997 == 0
                        else f"{points} points pour Coupe & couleur le {created:%d/%m}")
         buffer.write("\t".join([
             str(business.pk), str(accounts[client_id]), str(client_id), kind, str(points),
-            str(balances[client_id]), source, description,
+            str(balances[client_id]), description,
             "Anniversaire" if kind == "adjust" else "",
             str(staff.pk) if kind == "adjust" else r"\N", created.isoformat()]) + "\n")
         if (n + 1) % 100_000 == 0 or n + 1 == ENTRIES:
@@ -128,7 +128,7 @@ def make_data() -> Business:
             with connection.cursor() as cursor:
                 cursor.cursor.copy_expert(
                     "COPY loyalty_pointsentry (business_id, account_id, client_id, kind, "
-                    "points, balance_after, source, description, note, created_by_id, "
+                    "points, balance_after, description, note, created_by_id, "
                     "created_at) FROM STDIN", buffer)
             buffer = io.StringIO()
             print(f"  {n + 1:,} entries", flush=True)

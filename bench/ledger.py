@@ -68,9 +68,9 @@ def safe_post(business_id: int, client_id: int, points: int) -> None:
 NAIVE_READ = ("SELECT id, balance FROM loyalty_pointsaccount "
               "WHERE business_id = %s AND client_id = %s")
 NAIVE_INSERT = ("INSERT INTO loyalty_pointsentry (business_id, account_id, client_id, kind, "
-                "points, balance_after, source, reverses_id, description, note, "
+                "points, balance_after, reverses_id, description, note, "
                 "created_by_id, created_at, expires_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s, '', NULL, %s, '', NULL, %s, NULL) RETURNING id")
+                "VALUES (%s, %s, %s, %s, %s, %s, NULL, %s, '', NULL, %s, NULL) RETURNING id")
 NAIVE_UPDATE = "UPDATE loyalty_pointsaccount SET balance = %s, updated_at = %s WHERE id = %s"
 
 

@@ -109,8 +109,8 @@ class TransactionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GiftCardTransaction
-        fields = ["id", "gift_card", "kind", "amount", "balance_after", "source", "refunds",
-                  "note", "created_at"]
+        fields = ["id", "gift_card", "kind", "amount", "balance_after", "appointment",
+                  "payment", "checkout_refund", "refunds", "note", "created_at"]
         read_only_fields = fields
 
 

@@ -3,9 +3,11 @@
 The database holds the invariants: a card's balance is never negative nor above its
 value; each transaction's balance follows from the card's previous one and a
 transaction is never changed or deleted (PostgreSQL triggers, migration 0002); a
-source ("payment:12", "appointment:7") redeems a card at most once; a coupon is
+source (a payment, an appointment) redeems a card at most once; a coupon is
 never used more often than its limit, and a booking uses at most one.
 """
+
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Appointment, Client, Service
-from checkout.models import Invoice, InvoiceLine
+from checkout.models import Invoice, InvoiceLine, Payment, Refund
 from core.tenancy import TenantModel, TenantQuerySet
 from giftcards import codes
 
@@ -188,6 +190,20 @@ class TransactionKind(models.TextChoices):
     CANCEL = "cancel", _("Cancelled")
 
 
+@dataclass(frozen=True)
+class TransactionSource:
+    """What caused a redemption or a refund, as the typed columns of GiftCardTransaction
+    that name it: once per kind (a retry returns the first transaction, and unique
+    constraints refuse a second). An issue and a cancellation are once per card."""
+
+    appointment_id: int | None = None
+    payment_id: int | None = None
+    checkout_refund_id: int | None = None
+
+    def as_fields(self) -> dict[str, int | None]:
+        return asdict(self)
+
+
 class GiftCardTransaction(TenantModel):
     """One immutable change of a card's balance: `amount` is signed, `balance_after` is
     the card's balance once it is applied. A refund names the redemption it gives
@@ -197,10 +213,17 @@ class GiftCardTransaction(TenantModel):
     kind = models.CharField(_("kind"), max_length=10, choices=TransactionKind.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
     balance_after = models.DecimalField(_("balance after"), **MONEY)
-    source = models.CharField(_("source"), max_length=60, blank=True)
     refunds = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
-    # What caused it is named on display from `kind` and `source`; `note` is what staff
+    # Its source (TransactionSource). SET_NULL: Clear history may delete old bookings,
+    # the transaction stays; payments and refunds are never deleted.
+    appointment = models.ForeignKey(Appointment, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    checkout_refund = models.ForeignKey(Refund, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    # What caused it is named on display from `kind` and its source; `note` is what staff
     # or an API client typed, kept as typed.
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
@@ -221,13 +244,25 @@ class GiftCardTransaction(TenantModel):
                                    name="giftcards_txn_debit_negative"),
             models.CheckConstraint(condition=~Q(kind="refund") | Q(refunds__isnull=False),
                                    name="giftcards_txn_refund_names_redemption"),
-            models.UniqueConstraint(fields=["business", "kind", "source"],
-                                    condition=~Q(source=""), name="giftcards_txn_source_once"),
+            models.UniqueConstraint(fields=["business", "card"], condition=Q(kind="issue"),
+                                    name="giftcards_txn_card_issued_once"),
+            models.UniqueConstraint(fields=["business", "card"], condition=Q(kind="cancel"),
+                                    name="giftcards_txn_card_cancelled_once"),
+            # A booking paid with a card, and given back when it is cancelled.
+            models.UniqueConstraint(fields=["business", "kind", "appointment"],
+                                    condition=Q(appointment__isnull=False),
+                                    name="giftcards_txn_appointment_once"),
+            models.UniqueConstraint(fields=["business", "payment"],
+                                    condition=Q(kind="redeem", payment__isnull=False),
+                                    name="giftcards_txn_payment_once"),
+            models.UniqueConstraint(fields=["business", "checkout_refund", "payment"],
+                                    condition=Q(kind="refund", checkout_refund__isnull=False),
+                                    name="giftcards_txn_checkout_refund_once"),
         ]
         indexes = [models.Index(fields=["card", "id"], name="giftcards_txn_card_idx")]
 
     def __str__(self) -> str:
-        return f"{self.amount:+} {self.kind} {self.source}"
+        return f"{self.amount:+} {self.kind}"
 
     def save(self, *args, **kwargs):
         # Written once: on PostgreSQL a trigger refuses updates and deletes too.

@@ -70,18 +70,17 @@ def transactions(*, business: Business, card: GiftCard) -> QuerySet[GiftCardTran
 
 def describe(transaction: GiftCardTransaction) -> str:
     """What caused a transaction, named in the reader's language from its kind and source."""
-    source = transaction.source
     if transaction.kind == TransactionKind.ISSUE:
         return _("Issued")
     if transaction.kind == TransactionKind.CANCEL:
         return _("Withdrawn: its sale was refunded")
-    if source.startswith("appointment:"):
-        return (_("Given back: booking cancelled") if source.endswith(":cancelled")
+    if transaction.appointment_id is not None:
+        return (_("Given back: booking cancelled") if transaction.kind == TransactionKind.REFUND
                 else _("Booking paid"))
-    if source.startswith("payment:"):
-        return _("Paid at checkout")
-    if source.startswith("refund:"):
+    if transaction.checkout_refund_id is not None:
         return _("Given back: checkout refund")
+    if transaction.payment_id is not None:
+        return _("Paid at checkout")
     if transaction.kind == TransactionKind.REFUND:
         return _("Given back")
     return _("Spent")

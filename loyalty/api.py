@@ -58,7 +58,8 @@ class EntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PointsEntry
-        fields = ["id", "client", "kind", "points", "balance_after", "source", "reverses",
+        fields = ["id", "client", "kind", "points", "balance_after", "appointment", "invoice",
+                  "refund", "gift_card", "unlocked_by", "round_number", "reverses",
                   "description", "note", "created_by", "created_at", "expires_at"]
         read_only_fields = fields
 

@@ -1,12 +1,14 @@
 """The loyalty program of a business, its points ledger and the crediting marks.
 
 The ledger holds its invariants in the database: an entry's balance is never
-negative, a source is credited (or reversed) at most once, an entry is never
+negative, a cause (an appointment, an invoice, a refund...) is credited (or reversed)
+at most once, an entry is never
 zero, and on PostgreSQL triggers refuse any UPDATE or DELETE of an entry, any
 entry whose balance does not follow from the previous one (migration 0002), and any
 account balance that is not its latest entry's (0004).
 """
 
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models import Appointment, ClassType, Client, Service
 from booking.models.catalog import MONEY
+from checkout.models import Invoice, Refund
 from core.tenancy import TenantModel
 from loyalty import rules
 
@@ -176,24 +179,62 @@ class EntryKind(models.TextChoices):
     REVERSE = "reverse", _("Reversed")
 
 
-# In the source of a positive reversal that gives back what a no-show mark took: the
-# points count as earned again, not as points returned from a purchase.
-RESTORED_SOURCE_MARK = ":restored:"
+@dataclass(frozen=True)
+class EntrySource:
+    """What caused an entry, as the typed columns of PointsEntry that name it: posting
+    one source twice returns the first entry, and the unique constraints below refuse
+    the second in the database. `round_number` counts the rounds of one appointment's
+    take-backs (odd) and restorations (even), and of one entry's card resets."""
+
+    appointment_id: int | None = None
+    invoice_id: int | None = None
+    refund_id: int | None = None
+    gift_card_id: int | None = None
+    unlocked_by_id: int | None = None
+    round_number: int | None = None
+
+    def as_fields(self) -> dict[str, int | None]:
+        return asdict(self)
+
+
+# A reversal of another entry with none of these (undoing an adjustment, giving back
+# the points of a refunded gift card) is once per reversed entry.
+NO_SOURCE = EntrySource()
+
+# A positive reversal that gives back what a no-show mark took (a restoration round of
+# its appointment, kept when Clear history deletes the appointment): the points count
+# as earned again, not as points returned.
+RESTORATION = Q(kind="reverse", points__gt=0, round_number__isnull=False)
 
 
 class PointsEntry(TenantModel):
-    """One immutable change of a balance. `source` names what caused it
-    ("appointment:12", "invoice:7", "refund:3", "entry:41"...) and is unique per kind,
-    so that a second credit or reversal of the same thing fails in the database."""
+    """One immutable change of a balance. Its typed source (EntrySource) names what
+    caused it, once per kind: a second credit or reversal of the same thing fails in
+    the database. `description` is what staff typed for an adjustment; for any other
+    entry it is the words of the time, shown only once its source row is gone
+    (descriptions.py words the others in the reader's language)."""
 
     account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
     points = models.IntegerField(_("points"))
     balance_after = models.IntegerField(_("balance after"))
-    source = models.CharField(_("source"), max_length=40, blank=True)
     reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
+    # SET_NULL where Clear history (appointments) may delete the cause: the entry stays,
+    # with its stored description; invoices and refunds are never deleted.
+    appointment = models.ForeignKey(Appointment, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    gift_card = models.ForeignKey("giftcards.GiftCard", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    # A reset reward: the entry whose points crossed the resetting tier.
+    unlocked_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    round_number = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.CharField(_("description"), max_length=200)
     note = models.CharField(_("staff note"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -221,9 +262,31 @@ class PointsEntry(TenantModel):
                 name="loyalty_entry_debit_negative"),
             models.CheckConstraint(condition=~Q(kind="reverse") | Q(reverses__isnull=False),
                                    name="loyalty_entry_reversal_names_entry"),
-            models.UniqueConstraint(fields=["business", "kind", "source"],
-                                    condition=~Q(source=""),
-                                    name="loyalty_entry_source_once"),
+            models.UniqueConstraint(fields=["business", "appointment"],
+                                    condition=Q(kind="earn", appointment__isnull=False),
+                                    name="loyalty_entry_appointment_earns_once"),
+            models.UniqueConstraint(fields=["business", "invoice"],
+                                    condition=Q(kind="earn", invoice__isnull=False),
+                                    name="loyalty_entry_invoice_earns_once"),
+            models.UniqueConstraint(fields=["business", "refund"],
+                                    condition=Q(kind="reverse", refund__isnull=False),
+                                    name="loyalty_entry_refund_reverses_once"),
+            # An appointment's take-back (odd) and restoration (even) rounds.
+            models.UniqueConstraint(fields=["business", "appointment", "round_number"],
+                                    condition=Q(kind="reverse", appointment__isnull=False),
+                                    name="loyalty_entry_appointment_reverses_once_a_round"),
+            models.UniqueConstraint(fields=["business", "gift_card"],
+                                    condition=Q(kind="redeem", gift_card__isnull=False),
+                                    name="loyalty_entry_gift_card_spends_once"),
+            models.UniqueConstraint(fields=["business", "unlocked_by", "round_number"],
+                                    condition=Q(kind="reward", unlocked_by__isnull=False),
+                                    name="loyalty_entry_reset_once_a_round"),
+            # round_number, unlike appointment, stays when Clear history deletes a booking.
+            models.UniqueConstraint(
+                fields=["business", "reverses"],
+                condition=Q(kind="reverse", appointment__isnull=True, refund__isnull=True,
+                            round_number__isnull=True),
+                name="loyalty_entry_reversed_once"),
         ]
         indexes = [
             models.Index(fields=["account", "id"], name="loyalty_entry_account_idx"),

@@ -15,10 +15,10 @@ from checkout.hooks import InvoiceSection
 from checkout.models import Invoice, Tender
 from core.dates import local_day
 from core.money import format_money
-from loyalty import rules
+from loyalty import descriptions, rules
 from loyalty.hooks import next_reward
 from loyalty.models import (
-    RESTORED_SOURCE_MARK,
+    RESTORATION,
     AppointmentCredit,
     CatalogPoints,
     EntryKind,
@@ -47,7 +47,8 @@ def balance_of(*, business: Business, client: Client) -> int:
 
 def history(*, business: Business, client: Client) -> QuerySet[PointsEntry]:
     return (PointsEntry.objects.for_business(business).filter(client=client)
-            .select_related("created_by").order_by("-created_at", "-pk"))
+            .select_related("created_by", *descriptions.SOURCE_ROWS)
+            .order_by("-created_at", "-pk"))
 
 
 def catalog_points(*, business: Business, service=None, class_type=None) -> CatalogPoints:
@@ -318,10 +319,9 @@ def _rules_of(business: Business, invoice: Invoice, entry: PointsEntry
 def invoice_points_section(*, business: Business, invoice: Invoice) -> InvoiceSection | None:
     """The invoice page's account of the points the invoice earned, rule by rule, and
     what its refunds took back, so that staff can say why a client got them."""
-    source = f"invoice:{invoice.pk}"
     entries = list(PointsEntry.objects.for_business(business).filter(
-        Q(kind=EntryKind.EARN, source=source)
-        | Q(kind=EntryKind.REVERSE, reverses__kind=EntryKind.EARN, reverses__source=source))
+        Q(kind=EntryKind.EARN, invoice=invoice)
+        | Q(kind=EntryKind.REVERSE, reverses__kind=EntryKind.EARN, reverses__invoice=invoice))
         .order_by("pk"))
     if not entries:
         return None
@@ -441,11 +441,11 @@ def totals(entries: QuerySet[PointsEntry]) -> dict[str, int]:
     sums = entries.aggregate(
         earned=Sum("points", filter=Q(kind__in=CREDITS, points__gt=0)),
         reversed_credits=Sum("points", filter=Q(kind=EntryKind.REVERSE) & (
-            Q(points__lt=0) | Q(source__contains=RESTORED_SOURCE_MARK))),
+            Q(points__lt=0) | RESTORATION)),
         spent=Sum("points", filter=Q(kind__in=[EntryKind.REDEEM, EntryKind.REWARD])
                   | Q(kind=EntryKind.ADJUST, points__lt=0)),
         returned=Sum("points", filter=Q(kind=EntryKind.REVERSE, points__gt=0)
-                     & ~Q(source__contains=RESTORED_SOURCE_MARK)),
+                     & ~RESTORATION),
         expired=Sum("points", filter=Q(kind=EntryKind.EXPIRE)))
     return {
         "earned": (sums["earned"] or 0) + (sums["reversed_credits"] or 0),

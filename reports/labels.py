@@ -13,13 +13,14 @@ from booking.models import Business
 from core.dates import format_day, local_day
 from giftcards import codes
 from giftcards.models import GiftCardOrigin
+from loyalty.descriptions import EntryFacts, describe_facts
 from loyalty.models import EntryKind
 
 
 def points_source(business: Business) -> Callable[..., str]:
-    """What caused a points entry, from the sources that loyalty and giftcards write:
-    "appointment:12", "invoice:7", "refund:3", "gift_card:5", "reset:45:0", "entry:9",
-    and none for adjustments and expiry. Another source is shown as it is stored.
+    """What caused a points entry, from its typed source (loyalty.models.EntrySource)
+    and what the report joined of it: an appointment's start, an invoice's or a
+    refunded invoice's number, a gift card's code. None for adjustments and expiry.
     An adjustment does not name its author: the report's staff column does."""
     language = translation.get_language()
     texts = {
@@ -30,32 +31,38 @@ def points_source(business: Business) -> Callable[..., str]:
         "adjusted": _("Adjustment"), "expiry": _("Expiry"),
     }
 
-    def label(kind: str, source: str, moment: datetime | None, number: int | None,
-              code: str | None) -> str:
-        prefix, _colon, rest = source.partition(":")
-        if not source:
-            if kind == EntryKind.ADJUST:
-                return texts["adjusted"]
-            return texts["expiry"] if kind == EntryKind.EXPIRE else ""
-        if prefix == "appointment":
-            # A booking may be gone (Clear history): its label stays, without the day.
-            if moment is None:
-                return texts["appointment"]
+    def label(kind: str, appointment_id: int | None, round_number: int | None,
+              invoice_id: int | None, refund_id: int | None, gift_card_id: int | None,
+              unlocked_by_id: int | None, reverses_id: int | None, moment: datetime | None,
+              number: int | None, code: str | None) -> str:
+        if unlocked_by_id is not None:
+            return texts["reset"]
+        if moment is not None:
             return texts["appointment_on"] % {
                 "day": format_day(local_day(moment, business.time_zone), language,
                                   business.time_zone)}
-        if prefix in ("invoice", "refund") and number is not None:
+        # A booking may be gone (Clear history): a round of it still says what it was.
+        if appointment_id is not None or round_number is not None:
+            return texts["appointment"]
+        if number is not None:
             # As Invoice.display_number writes it.
-            return texts[prefix] % {"number": f"{number:06d}"}
-        if prefix == "gift_card" and code is not None:
+            return texts["refund" if refund_id is not None else "invoice"] % {
+                "number": f"{number:06d}"}
+        if code is not None:
             return texts["gift_card"] % {"code": codes.masked(code)}
-        if prefix == "reset":
-            return texts["reset"]
-        if prefix == "entry" and rest.isdigit():
-            return texts["entry"] % {"number": rest}
-        return source
+        if kind == EntryKind.REVERSE and reverses_id is not None:
+            return texts["entry"] % {"number": reverses_id}
+        if kind == EntryKind.ADJUST:
+            return texts["adjusted"]
+        return texts["expiry"] if kind == EntryKind.EXPIRE else ""
 
     return label
+
+
+def points_description(business: Business) -> Callable[..., str]:
+    """An entry's description in the reader's language, worded from its source
+    (loyalty.descriptions); the reads of the column, in EntryFacts' order."""
+    return lambda *values: describe_facts(EntryFacts(*values), business)
 
 
 def gift_card_group(business: Business) -> Callable[[str, str], str]:

@@ -17,7 +17,6 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -37,14 +36,13 @@ from django.db.models.functions import (
     Coalesce,
     Concat,
     NullIf,
-    Substr,
     TruncMonth,
     TruncWeek,
 )
 from django.utils import timezone
 
 from booking.models import Appointment, Business, Client, Service
-from checkout.models import Invoice, InvoiceLine, InvoiceState, Refund
+from checkout.models import Invoice, InvoiceLine, InvoiceState
 from core.dates import local_day_bounds
 from giftcards.models import GiftCard, GiftCardOffer, TransactionKind
 from loyalty import selectors as loyalty_selectors
@@ -187,14 +185,10 @@ def points_entries(*, business: Business, date_from: date | None = None,
     if kind:
         entries = entries.filter(kind=kind)
     if service is not None:
-        text = CharField()
-        appointments = (Appointment.objects.for_business(business).filter(service=service)
-                        .annotate(source=Concat(Value("appointment:"), Cast("pk", text),
-                                                output_field=text)).values("source"))
-        invoices = (InvoiceLine.objects.for_business(business).filter(service=service)
-                    .annotate(source=Concat(Value("invoice:"), Cast("invoice_id", text),
-                                            output_field=text)).values("source"))
-        entries = entries.filter(Q(source__in=appointments) | Q(source__in=invoices))
+        appointments = Appointment.objects.for_business(business).filter(service=service)
+        invoices = InvoiceLine.objects.for_business(business).filter(service=service)
+        entries = entries.filter(Q(appointment__in=appointments.values("pk"))
+                                 | Q(invoice__in=invoices.values("invoice_id")))
     return entries
 
 
@@ -227,34 +221,26 @@ class IntegerAsIs(Coalesce):
         return self._convert_value_noop
 
 
-def _source_id(prefix: str) -> Case:
-    """The id in an entry's source "<prefix>:<id>" (None for any other source)."""
-    return Case(When(source__regex=rf"^{prefix}:[0-9]+$",
-                     then=Cast(Substr("source", len(prefix) + 2), BigIntegerField())),
-                default=None, output_field=BigIntegerField())
-
-
 def points_report(*, business: Business, **filters) -> QuerySet[PointsEntry]:
     """The entries of `points_entries`, newest first, with the client's and the staff
     user's names, and what their source names (the appointment's start, the invoice's
-    number, the gift card's code) for its label: in the same query, by primary key."""
+    number, the gift card's code) for its label: joined in the same query."""
     text = CharField()
-    appointment = Appointment.objects.for_business(business).filter(pk=OuterRef("appointment_id"))
-    invoice = Invoice.objects.for_business(business).filter(pk=OuterRef("invoice_id"))
-    refund = Refund.objects.for_business(business).filter(pk=OuterRef("refund_id"))
-    card = GiftCard.objects.for_business(business).filter(pk=OuterRef("card_id"))
     return points_entries(business=business, **filters).annotate(
         client_name=Concat("client__first_name", Value(" "), "client__last_name",
                            output_field=text),
         staff_name=Coalesce(NullIf("created_by__full_name", Value("")), "created_by__email",
                             output_field=text),
-        appointment_id=_source_id("appointment"), invoice_id=_source_id("invoice"),
-        refund_id=_source_id("refund"), card_id=_source_id("gift_card"),
-    ).annotate(
-        source_moment=Subquery(appointment.values("starts_at")[:1]),
-        source_number=IntegerAsIs(Subquery(invoice.values("number")[:1]),
-                                  Subquery(refund.values("invoice__number")[:1])),
-        source_code=Subquery(card.values("code")[:1]),
+        source_moment=F("appointment__starts_at"),
+        source_number=IntegerAsIs("invoice__number", "refund__invoice__number"),
+        source_code=F("gift_card__code"),
+        # What the description is worded from (loyalty.descriptions.EntryFacts).
+        source_item=Coalesce("appointment__service__name",
+                             "appointment__class_session__class_type__name",
+                             output_field=text),
+        source_state=F("appointment__state"), source_offer=F("gift_card__offer__name"),
+        reversed_kind=F("reverses__kind"), reversed_description=F("reverses__description"),
+        reversed_card_code=F("reverses__gift_card__code"),
     ).order_by("-created_at", "-pk")
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from booking.models import Appointment, Business, Client, Service
 from giftcards import selectors
-from giftcards.models import Coupon, CouponUse, GiftCard, TransactionKind
+from giftcards.models import Coupon, CouponUse, GiftCard, TransactionKind, TransactionSource
 from giftcards.services.cards import posted_transaction, redeem, refund, refuse_unusable_card
 from giftcards.services.coupons import (
     booking_discount,
@@ -64,7 +64,7 @@ def record_booking_code(business: Business, found: BookingCode, *,
     if found.gift_card is not None:
         if appointment.discount:
             redeem(business, found.gift_card.pk, amount=appointment.discount,
-                   source=f"appointment:{appointment.pk}")
+                   source=TransactionSource(appointment_id=appointment.pk))
         return
     use_coupon(business, found.coupon.pk, client=appointment.client,
                amount=appointment.discount, appointment=appointment)
@@ -73,10 +73,10 @@ def record_booking_code(business: Business, found: BookingCode, *,
 def on_appointment_cancelled(*, appointment: Appointment, now: datetime | None = None) -> None:
     """Give back what a cancelled booking took: its gift card payment, its coupon use."""
     business = appointment.business
-    redemption = posted_transaction(business, TransactionKind.REDEEM,
-                                    f"appointment:{appointment.pk}")
+    booking = TransactionSource(appointment_id=appointment.pk)
+    redemption = posted_transaction(business, TransactionKind.REDEEM, booking)
     if redemption is not None:
-        refund(business, redemption, source=f"appointment:{appointment.pk}:cancelled", now=now)
+        refund(business, redemption, source=booking, now=now)
     for use in CouponUse.objects.for_business(business).filter(appointment=appointment,
                                                                 released_at__isnull=True):
         release_use(business, use, now=now)

@@ -2,8 +2,8 @@
 
 `_post` is the one function that moves a gift card balance: on a LOCKED card it
 computes the balance after, refuses a negative one, and writes the immutable
-transaction and the new balance together. A `source` ("payment:12",
-"appointment:7") is posted at most once per kind: a retried or concurrent second
+transaction and the new balance together. A source (TransactionSource: a payment,
+an appointment) is posted at most once per kind: a retried or concurrent second
 posting returns the first transaction, and a unique constraint backs that up.
 Functions called from inside other apps' transactions (a booking, a payment, a
 refund) run in that transaction, so that their writes go with it.
@@ -30,13 +30,15 @@ from giftcards.models import (
     GiftCardOrigin,
     GiftCardTransaction,
     TransactionKind,
+    TransactionSource,
 )
 from giftcards.services.checks import amount_error, business_today, trimmed, whole_number_error
 
 NEW_CODE_ATTEMPTS = 8
 
 
-def _post(business: Business, card: GiftCard, *, kind: str, amount: Decimal, source: str = "",
+def _post(business: Business, card: GiftCard, *, kind: str, amount: Decimal,
+          source: TransactionSource | None = None,
           refunds: GiftCardTransaction | None = None, note: str = "", by=None,
           now: datetime) -> GiftCardTransaction:
     """Write one transaction on a LOCKED card and move its balance with it."""
@@ -46,20 +48,22 @@ def _post(business: Business, card: GiftCard, *, kind: str, amount: Decimal, sou
             "balance": format_money(card.balance, business.currency)}})
     entry = GiftCardTransaction(
         business=business, card=card, kind=kind, amount=amount, balance_after=balance_after,
-        source=source, refunds=refunds, note=trimmed(note, 200), created_by=by, created_at=now)
+        **(source or TransactionSource()).as_fields(), refunds=refunds, note=trimmed(note, 200),
+        created_by=by, created_at=now)
     entry.save(force_insert=True)
     card.balance = balance_after
     card.save(update_fields=["balance"])
     return entry
 
 
-def posted_transaction(business: Business, kind: str, source: str) -> GiftCardTransaction | None:
+def posted_transaction(business: Business, kind: str, source: TransactionSource | None
+            ) -> GiftCardTransaction | None:
     """The transaction this source already posted, read once the card is locked (a
     concurrent posting of it has committed by then)."""
-    if not source:
+    if source is None:
         return None
     return (GiftCardTransaction.objects.for_business(business)
-            .filter(kind=kind, source=source).first())
+            .filter(kind=kind, **source.as_fields()).first())
 
 
 def new_code(business: Business, make=codes.new_gift_card_code, model=GiftCard) -> str:
@@ -91,8 +95,7 @@ def issue_card(business: Business, *, value: Decimal, validity_days: int, origin
     # 80 random bits: a clash is all but impossible, and the unique constraint decides.
     card.code = new_code(business)
     card.save(force_insert=True)
-    _post(business, card, kind=TransactionKind.ISSUE, amount=value,
-          source=f"card:{card.pk}", by=by, now=now)
+    _post(business, card, kind=TransactionKind.ISSUE, amount=value, by=by, now=now)
     _announce(business, card)
     return card
 
@@ -148,8 +151,9 @@ def refuse_unusable_card(business: Business, card: GiftCard, now: datetime) -> N
         raise ValidationError({"code": _("This gift card has been spent in full.")})
 
 
-def redeem(business: Business, card_id: int, *, amount: Decimal, source: str = "",
-           note: str = "", by=None, now: datetime | None = None) -> GiftCardTransaction:
+def redeem(business: Business, card_id: int, *, amount: Decimal,
+           source: TransactionSource | None = None, note: str = "", by=None,
+           now: datetime | None = None) -> GiftCardTransaction:
     """Take `amount` from the card, in the caller's transaction (or its own)."""
     refuse({"amount": amount_error(amount)})
     now = now or timezone.now()
@@ -167,9 +171,9 @@ def redeem(business: Business, card_id: int, *, amount: Decimal, source: str = "
 
 
 @transaction.atomic(durable=True)
-def redeem_gift_card(*, business: Business, code: str, amount: Decimal, source: str = "",
-                     note: str = "", by=None, now: datetime | None = None
-                     ) -> GiftCardTransaction:
+def redeem_gift_card(*, business: Business, code: str, amount: Decimal,
+                     source: TransactionSource | None = None, note: str = "", by=None,
+                     now: datetime | None = None) -> GiftCardTransaction:
     """Spend `amount` of the card with `code` (the API's and the back office's way)."""
     card = selectors.card_for_code(business=business, code=code)
     if card is None:
@@ -184,8 +188,8 @@ def refunded_so_far(business: Business, redemption: GiftCardTransaction) -> Deci
 
 
 def refund(business: Business, redemption: GiftCardTransaction, *, amount: Decimal | None = None,
-           source: str = "", note: str = "", by=None, now: datetime | None = None
-           ) -> GiftCardTransaction | None:
+           source: TransactionSource | None = None, note: str = "", by=None,
+           now: datetime | None = None) -> GiftCardTransaction | None:
     """Give back `amount` (default: all that is left) of a redemption to its card, in the
     caller's transaction; never more than was taken. None when nothing is left."""
     if redemption.business_id != business.pk or redemption.kind != TransactionKind.REDEEM:
@@ -212,19 +216,24 @@ def refund(business: Business, redemption: GiftCardTransaction, *, amount: Decim
 
 @transaction.atomic(durable=True)
 def refund_redemption(*, business: Business, redemption: GiftCardTransaction,
-                      amount: Decimal | None = None, source: str = "", note: str = "",
-                      by=None) -> GiftCardTransaction:
+                      amount: Decimal | None = None, source: TransactionSource | None = None,
+                      note: str = "", by=None) -> GiftCardTransaction:
     given = refund(business, redemption, amount=amount, source=source, note=note, by=by)
     if given is None:
         raise ValidationError(_("This payment has already been given back in full."))
     return given
 
 
-def cancel_card(business: Business, card_id: int, *, source: str, by=None,
-                now: datetime) -> GiftCard:
-    """Withdraw a card whose purchase is refunded: only while nothing was spent of it."""
+def _cancelled(business: Business, card: GiftCard) -> bool:
+    return (GiftCardTransaction.objects.for_business(business)
+            .filter(card=card, kind=TransactionKind.CANCEL).exists())
+
+
+def cancel_card(business: Business, card_id: int, *, by=None, now: datetime) -> GiftCard:
+    """Withdraw a card whose purchase is refunded, once: only while nothing was spent
+    of it."""
     card = locks.lock_gift_card(business, card_id)
-    if posted_transaction(business, TransactionKind.CANCEL, source) is not None:
+    if _cancelled(business, card):
         return card
     if card.balance != card.value:
         raise ValidationError(_("Gift card %(code)s has already been used (%(balance)s of "
@@ -232,8 +241,7 @@ def cancel_card(business: Business, card_id: int, *, source: str, by=None,
             "code": card.masked_code,
             "balance": format_money(card.balance, business.currency),
             "value": format_money(card.value, business.currency)})
-    _post(business, card, kind=TransactionKind.CANCEL, amount=-card.balance, source=source,
-          by=by, now=now)
+    _post(business, card, kind=TransactionKind.CANCEL, amount=-card.balance, by=by, now=now)
     card.is_active = False
     card.save(update_fields=["is_active"])
     return card
@@ -244,7 +252,7 @@ def set_gift_card_active(*, business: Business, card: GiftCard, active: bool) ->
     """Deactivate a card (it can no longer pay) or reactivate it; its balance stays."""
     check_same_business(business, card, field="__all__")
     locked = locks.lock_gift_card(business, card.pk)
-    if active and posted_transaction(business, TransactionKind.CANCEL, f"card:{locked.pk}:cancel"):
+    if active and _cancelled(business, locked):
         raise ValidationError(_("A cancelled gift card cannot be reactivated."))
     locked.is_active = active
     locked.save(update_fields=["is_active"])

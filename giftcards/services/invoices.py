@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from booking.models import Business, Client
 from checkout.models import InvoiceLine, InvoiceState, LineKind, RefundLine
 from giftcards import selectors
-from giftcards.models import Coupon, CouponUse, GiftCard, GiftCardOrigin, TransactionKind
+from giftcards.models import (
+    Coupon,
+    CouponUse,
+    GiftCard,
+    GiftCardOrigin,
+    TransactionKind,
+    TransactionSource,
+)
 from giftcards.services.cards import (
     cancel_card,
     issue_card,
@@ -41,16 +48,18 @@ def redeem_for_payment(business: Business, payment, code: str) -> str:
     if payment.amount > payment.invoice.total - cards_sold:
         raise ValidationError(_("A gift card cannot pay for gift cards: take another payment "
                                 "method for them."))
-    redeem(business, card.pk, amount=payment.amount, source=f"payment:{payment.pk}")
+    redeem(business, card.pk, amount=payment.amount,
+           source=TransactionSource(payment_id=payment.pk))
     return _("Gift card %(code)s") % {"code": card.masked_code}
 
 
 def refund_to_payment_card(business: Business, payment, amount: Decimal, refund_row) -> None:
-    redemption = posted_transaction(business, TransactionKind.REDEEM, f"payment:{payment.pk}")
+    redemption = posted_transaction(business, TransactionKind.REDEEM,
+                         TransactionSource(payment_id=payment.pk))
     if redemption is None:
         raise ValidationError(_("No gift card payment is recorded for this payment."))
     refund(business, redemption, amount=amount,
-           source=f"refund:{refund_row.pk}:payment:{payment.pk}")
+           source=TransactionSource(checkout_refund_id=refund_row.pk, payment_id=payment.pk))
 
 
 def issue_for_invoice(*, invoice, now: datetime | None = None) -> list[GiftCard]:
@@ -112,8 +121,7 @@ def cancel_for_refund(*, invoice, refund_row, now: datetime | None = None) -> No
                       .values_list("line_id", flat=True))
     for card in GiftCard.objects.for_business(business).filter(
             invoice_line__in=list(refunded_lines)).order_by("pk"):
-        cancel_card(business, card.pk, source=f"card:{card.pk}:cancel", by=refund_row.created_by,
-                    now=now)
+        cancel_card(business, card.pk, by=refund_row.created_by, now=now)
     if invoice.state == InvoiceState.REFUNDED:
         for use in CouponUse.objects.for_business(business).filter(invoice=invoice,
                                                                     released_at__isnull=True):

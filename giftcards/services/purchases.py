@@ -39,6 +39,7 @@ def buy_with_points(*, business: Business, client: Client, offer: GiftCardOffer,
                     now: datetime | None = None) -> GiftCard:
     """Deduct the offer's points (a redeem entry) and issue its card, together or not at
     all: too few points refuse the purchase and leave nothing behind."""
+    from loyalty.models import EntrySource
     from loyalty.services.adjustments import spend_points
 
     check_same_business(business, offer, client, field="offer")
@@ -52,7 +53,7 @@ def buy_with_points(*, business: Business, client: Client, offer: GiftCardOffer,
         description = _("Gift card %(offer)s (%(code)s)") % {"offer": offer.name,
                                                              "code": card.masked_code}
     entry = spend_points(business=business, client=client, points=offer.points_price,
-                         description=description, source=f"gift_card:{card.pk}")
+                         description=description, source=EntrySource(gift_card_id=card.pk))
     card.points_price = offer.points_price
     card.points_entry = entry
     card.save(update_fields=["points_price", "points_entry"])
@@ -72,7 +73,7 @@ def refund_points_purchase(*, business: Business, card: GiftCard, by=None,
         raise ValidationError(_("This gift card was not bought with points."))
     if locked.points_refunded_at is not None:
         raise ValidationError(_("The points for this gift card have already been given back."))
-    locked = cancel_card(business, locked.pk, source=f"card:{locked.pk}:cancel", by=by, now=now)
+    locked = cancel_card(business, locked.pk, by=by, now=now)
     with translation.override(business.language):
         description = _("Gift card %(code)s refunded") % {"code": locked.masked_code}
     reverse_entry(business=business, entry=locked.points_entry, description=description,

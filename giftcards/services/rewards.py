@@ -136,7 +136,7 @@ def reward_for_entries(*, changes, now: datetime | None = None) -> list[Coupon]:
     from what is left, which may unlock tiers again (at most MAX_RESETS_PER_ENTRY times).
     A batch's entries are all written before this runs, so a reset posted for an earlier
     entry of a client is carried over to that client's later entries here."""
-    from loyalty.models import EntryKind
+    from loyalty.models import EntryKind, EntrySource
     from loyalty.services.ledger import post_entry
 
     earning = [(entry, previous) for entry, previous in changes
@@ -167,7 +167,8 @@ def reward_for_entries(*, changes, now: datetime | None = None) -> list[Coupon]:
                     "reward": reset.name}
             post_entry(business=business, client=entry.client, kind=EntryKind.REWARD,
                        points=-reset.threshold, description=description,
-                       source=f"reset:{entry.pk}:{round_number}", now=now)
+                       source=EntrySource(unlocked_by_id=entry.pk, round_number=round_number),
+                       now=now)
             reset_so_far[entry.client_id] = carried = carried + reset.threshold
             before, after = 0, after - reset.threshold
     return unlocked

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from booking.models import Business, Client
 from loyalty import locks
-from loyalty.models import EntryKind, PointsEntry
+from loyalty.models import EntryKind, EntrySource, PointsEntry
 from loyalty.services.ledger import post_entry, reverse_entry
 from notifications.kinds import MessageKind
 from notifications.services import notify
@@ -50,7 +50,7 @@ def undo_adjustment(*, business: Business, entry: PointsEntry, by) -> PointsEntr
 
 
 def spend_points(*, business: Business, client: Client, points: int, description: str,
-                 source: str) -> PointsEntry:
+                 source: EntrySource) -> PointsEntry:
     """Take `points` for something bought with them (a gift card); once per source.
     Runs inside the caller's transaction, so that the purchase and the points go
     together."""

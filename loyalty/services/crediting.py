@@ -13,10 +13,10 @@ from booking.models import Appointment, AppointmentState, Business
 from core.dates import format_day, local_day
 from loyalty import locks
 from loyalty.models import (
-    RESTORED_SOURCE_MARK,
     AppointmentCredit,
     CreditOutcome,
     EntryKind,
+    EntrySource,
     PointsEntry,
     Program,
 )
@@ -105,7 +105,7 @@ def _credit_appointments(program: Program, batch: list[Appointment], *, now: dat
         new_entries = [NewEntry(
             client_id=appointment.client_id, kind=EntryKind.EARN, points=points,
             description=_appointment_description(business, appointment, points),
-            source=f"appointment:{appointment.pk}",
+            source=EntrySource(appointment_id=appointment.pk),
             expires_at=expiry_for(program.expiry_months, EntryKind.EARN, points, now))
             for appointment, points in earning]
         entries = write_entries(business, accounts, new_entries, now=now)
@@ -133,16 +133,16 @@ def on_appointment_state_changed(*, appointment: Appointment, from_state: str = 
                                  to_state: str, **_kwargs) -> None:
     """A credited appointment cancelled or marked no-show gives its points back; a
     no-show mark undone (back to booked, or completed) takes them again. Each round
-    has its own source, so that each happens once however often it is retried."""
+    has its own source, so that each happens once however often it is retried: rounds
+    take back (odd numbers) and give back (even numbers) in turn."""
     taken_back = to_state in (AppointmentState.CANCELLED, AppointmentState.NO_SHOW)
     undone = (from_state == AppointmentState.NO_SHOW
               and to_state in (AppointmentState.BOOKED, AppointmentState.COMPLETED))
     if not (taken_back or undone):
         return
     business = appointment.business
-    source = f"appointment:{appointment.pk}"
     earned = (PointsEntry.objects.for_business(business)
-              .filter(kind=EntryKind.EARN, source=source).first())
+              .filter(kind=EntryKind.EARN, appointment=appointment).first())
     if earned is None:
         return
     rounds = (PointsEntry.objects.for_business(business)
@@ -153,7 +153,8 @@ def on_appointment_state_changed(*, appointment: Appointment, from_state: str = 
                 "item": appointment.title} if to_state == AppointmentState.CANCELLED else \
                 _("%(item)s not attended: points taken back") % {"item": appointment.title}
         reverse_entry(business=business, entry=earned, description=description,
-                      source=source if not rounds else f"{source}:{rounds + 1}",
+                      source=EntrySource(appointment_id=appointment.pk,
+                                         round_number=2 * rounds + 1),
                       partial_ok=True)
         return
     missing = earned.points - net_of(business, earned)
@@ -166,4 +167,4 @@ def on_appointment_state_changed(*, appointment: Appointment, from_state: str = 
     # no-show mark finds the points to take again.
     post_entry(business=business, client=appointment.client, kind=EntryKind.REVERSE,
                points=missing, description=description, reverses=earned,
-               source=f"{source}{RESTORED_SOURCE_MARK}{rounds + 1}")
+               source=EntrySource(appointment_id=appointment.pk, round_number=2 * rounds + 2))

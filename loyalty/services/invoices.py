@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from loyalty import rules
-from loyalty.models import EntryKind, PointsEntry, Program
+from loyalty.models import EntryKind, EntrySource, PointsEntry, Program
 from loyalty.selectors import invoice_money_paid, invoice_paid_lines, membership_stops_earning
 from loyalty.services.crediting import points_credited_context
 from loyalty.services.ledger import net_of, post_entry, reverse_entry
@@ -50,7 +50,8 @@ def credit_invoice(*, invoice, now: datetime | None = None) -> PointsEntry | Non
                                "%(points)s points for %(invoice)s", points) % {
             "points": points, "invoice": invoice.label}
     entry = post_entry(business=business, client=invoice.client, kind=EntryKind.EARN,
-                       points=points, description=description, source=f"invoice:{invoice.pk}",
+                       points=points, description=description,
+                       source=EntrySource(invoice_id=invoice.pk),
                        breakdown=[item.as_json() for item in given], now=now)
     _notify_points_credited(entry, item=invoice.label)
     return entry
@@ -60,7 +61,7 @@ def reverse_for_refund(*, invoice, refund) -> PointsEntry | None:
     """A refund takes back what the invoice no longer earns, once per refund."""
     business = invoice.business
     earned = (PointsEntry.objects.for_business(business)
-              .filter(kind=EntryKind.EARN, source=f"invoice:{invoice.pk}").first())
+              .filter(kind=EntryKind.EARN, invoice=invoice).first())
     if earned is None:
         return None
     program = Program.objects.for_business(business).first()
@@ -75,5 +76,5 @@ def reverse_for_refund(*, invoice, refund) -> PointsEntry | None:
     with translation.override(business.language):
         description = _("Refund on %(invoice)s: points taken back") % {"invoice": invoice.label}
     return reverse_entry(business=business, entry=earned, points=to_take,
-                         description=description, source=f"refund:{refund.pk}",
+                         description=description, source=EntrySource(refund_id=refund.pk),
                          partial_ok=True)

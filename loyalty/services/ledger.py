@@ -3,7 +3,7 @@ bulk form for the jobs that credit and expire points.
 
 `post_entry` locks the client's account, computes the balance after, refuses a
 negative one, and writes the entry and the new balance together. A source
-("appointment:12", "invoice:7") is posted at most once per kind: a retried or
+(an appointment, an invoice: EntrySource) is posted at most once per kind: a retried or
 concurrent second posting returns the first entry, and the database's unique
 constraint backs that up.
 """
@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from booking.models import Business, Client
 from loyalty import events, locks
-from loyalty.models import MAX_POINTS, EntryKind, PointsAccount, PointsEntry
+from loyalty.models import MAX_POINTS, NO_SOURCE, EntryKind, EntrySource, PointsAccount, PointsEntry
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class NewEntry:
     kind: str
     points: int
     description: str
-    source: str = ""
+    source: EntrySource | None = None
     note: str = ""
     created_by_id: int | None = None
     reverses_id: int | None = None
@@ -62,8 +62,9 @@ def write_entries(business: Business, accounts: dict[int, PointsAccount],
         account.updated_at = now
         rows.append(PointsEntry(
             business=business, account=account, client_id=new.client_id, kind=new.kind,
-            points=new.points, balance_after=balance_after, source=new.source,
-            reverses_id=new.reverses_id, description=new.description[:200],
+            points=new.points, balance_after=balance_after,
+            **(new.source or NO_SOURCE).as_fields(), reverses_id=new.reverses_id,
+            description=new.description[:200],
             note=new.note[:200], created_by_id=new.created_by_id, created_at=now,
             expires_at=new.expires_at, breakdown=new.breakdown))
     if len(rows) == 1:
@@ -120,7 +121,8 @@ def _update_balances(accounts: list[PointsAccount], now: datetime) -> None:
 
 
 def post_entry(*, business: Business, client: Client, kind: str, points: int,
-               description: str, source: str = "", note: str = "", created_by=None,
+               description: str, source: EntrySource | None = None, note: str = "",
+               created_by=None,
                reverses: PointsEntry | None = None, breakdown: list[dict] | None = None,
                now: datetime | None = None) -> PointsEntry:
     """Post one entry; runs inside the caller's transaction (or its own)."""
@@ -135,10 +137,10 @@ def post_entry(*, business: Business, client: Client, kind: str, points: int,
     now = now or timezone.now()
     with transaction.atomic():
         account = locks.lock_account(business, client.pk)
-        if source:
+        if source is not None:
             # After the lock: a concurrent posting of this source has committed by now.
             existing = (PointsEntry.objects.for_business(business)
-                        .filter(kind=kind, source=source).first())
+                        .filter(kind=kind, **source.as_fields()).first())
             if existing is not None:
                 return existing
         return write_entries(business, {client.pk: account}, [NewEntry(
@@ -158,7 +160,7 @@ def net_of(business: Business, entry: PointsEntry) -> int:
 
 
 def reverse_entry(*, business: Business, entry: PointsEntry, description: str = "",
-                  source: str = "", points: int | None = None, created_by=None,
+                  source: EntrySource = NO_SOURCE, points: int | None = None, created_by=None,
                   partial_ok: bool = False, now: datetime | None = None) -> PointsEntry | None:
     """Undo `entry` (or `points` of it) once per `source` (default: the entry itself).
 
@@ -171,11 +173,12 @@ def reverse_entry(*, business: Business, entry: PointsEntry, description: str = 
     if entry.kind == EntryKind.REVERSE:
         raise ValidationError(_("A reversal cannot itself be reversed."))
     now = now or timezone.now()
-    source = source or f"entry:{entry.pk}"
     with transaction.atomic():
         account = locks.lock_account(business, entry.client_id)
-        existing = (PointsEntry.objects.for_business(business)
-                    .filter(kind=EntryKind.REVERSE, source=source).first())
+        # NO_SOURCE is once per reversed entry (loyalty_entry_reversed_once).
+        reversals = PointsEntry.objects.for_business(business).filter(kind=EntryKind.REVERSE)
+        existing = (reversals.filter(reverses=entry) if source == NO_SOURCE
+                    else reversals).filter(**source.as_fields()).first()
         if existing is not None:
             return existing
         remaining = net_of(business, entry)

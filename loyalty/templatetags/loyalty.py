@@ -1,6 +1,7 @@
 from django import template
+from django.utils import translation
 
-from loyalty import hooks, selectors
+from loyalty import descriptions, hooks, selectors
 
 register = template.Library()
 
@@ -9,6 +10,19 @@ register = template.Library()
 def signed(points: int) -> str:
     """+5 and \N{MINUS SIGN}3, as a statement shows them."""
     return f"+{points}" if points > 0 else f"\N{MINUS SIGN}{abs(points)}"
+
+
+@register.filter
+def described(entry, business) -> str:
+    """The entry's description in the active language (a staff member's own)."""
+    return descriptions.describe(entry, business)
+
+
+@register.filter
+def described_for_client(entry, business) -> str:
+    """The entry's description in the business's language, as its clients read it."""
+    with translation.override(business.language):
+        return descriptions.describe(entry, business)
 
 
 @register.simple_tag

@@ -70,7 +70,7 @@ def test_refunding_an_invoice_paid_by_gift_card_puts_the_money_back_on_the_card(
     card.refresh_from_db()
     assert card.balance == Decimal("100.00")
     refund = card.transactions.get(kind=TransactionKind.REFUND)
-    assert refund.refunds.source == f"payment:{invoice.payments.get().pk}"
+    assert refund.refunds.payment_id == invoice.payments.get().pk
 
 
 def test_a_gift_card_sold_at_checkout_is_issued_when_the_invoice_is_paid(business):

@@ -10,8 +10,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from giftcards import codes
-from giftcards.models import GiftCard, GiftCardTransaction, TransactionKind
+from giftcards.models import GiftCard, GiftCardTransaction, TransactionKind, TransactionSource
 from giftcards.services import cards as card_services
+from tests.factories import AppointmentFactory
 from tests.giftcards.conftest import issue
 
 pytestmark = pytest.mark.django_db
@@ -85,11 +86,12 @@ def test_another_business_card_is_unknown_here(business, other_business):
 
 def test_a_redemption_with_the_same_source_is_recorded_once(business):
     card = issue(business)
+    booking = TransactionSource(appointment_id=AppointmentFactory(business=business).pk)
 
     first = card_services.redeem_gift_card(business=business, code=card.code,
-                                           amount=Decimal("10.00"), source="api:abc")
+                                           amount=Decimal("10.00"), source=booking)
     again = card_services.redeem_gift_card(business=business, code=card.code,
-                                           amount=Decimal("10.00"), source="api:abc")
+                                           amount=Decimal("10.00"), source=booking)
 
     assert again.pk == first.pk
     card.refresh_from_db()

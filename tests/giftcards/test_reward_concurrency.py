@@ -1,6 +1,7 @@
 """Eight threads adding points to one client at once, on PostgreSQL: each threshold
 crossing unlocks exactly one code, and the resetting card ends where arithmetic says."""
 
+import itertools
 import threading
 from decimal import Decimal
 
@@ -12,10 +13,10 @@ from booking.models import Extension
 from booking.services import tenants as tenant_services
 from giftcards.models import Coupon
 from giftcards.services import rewards as reward_services
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import ledger as loyalty_ledger
 from loyalty.services import program as loyalty_program
-from tests.factories import ClientFactory
+from tests.factories import AppointmentFactory, ClientFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +32,11 @@ def test_concurrent_points_unlock_each_reward_once_and_reset_the_card_exactly(bu
     reward_services.create_tier(business=business, name="Full card", threshold=10,
                                 discount_kind="amount", value=Decimal(5), resets_card=True)
     fan = ClientFactory(business=business)
+    # An appointment for each posting: each is credited once.
+    visits = {(seed, step): EntrySource(appointment_id=visit.pk) for (seed, step), visit in zip(
+        itertools.product(range(THREADS), range(POSTS_EACH)),
+        AppointmentFactory.create_batch(THREADS * POSTS_EACH, business=business, client=fan),
+        strict=True)}
     barrier = threading.Barrier(THREADS)
 
     def add_points(seed):
@@ -38,8 +44,8 @@ def test_concurrent_points_unlock_each_reward_once_and_reset_the_card_exactly(bu
         try:
             for step in range(POSTS_EACH):
                 loyalty_ledger.post_entry(business=business, client=fan, kind=EntryKind.EARN,
-                                            points=1, description="visit",
-                                            source=f"race:{seed}:{step}")
+                                          points=1, description="visit",
+                                          source=visits[seed, step])
         finally:
             connection.close()
 

@@ -17,7 +17,7 @@ from giftcards.models import Coupon, CouponOrigin
 from giftcards.services import bookings as booking_code_services
 from giftcards.services import rewards as reward_services
 from loyalty.hooks import next_reward
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import adjustments as loyalty_adjustments
 from loyalty.services import crediting as loyalty_crediting
 from loyalty.services import ledger as loyalty_ledger
@@ -25,7 +25,7 @@ from loyalty.services import program as loyalty_program
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tests.booking.booking_setup import next_weekday, open_salon, paris
-from tests.factories import ClientFactory, ServiceFactory
+from tests.factories import ClientFactory, GiftCardFactory, ServiceFactory
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def business(business):
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
     loyalty_program.on_loyalty_switched(business=business, enabled=True,
-                                         now=timezone.now() - timedelta(days=1))
+                                        now=timezone.now() - timedelta(days=1))
     return business
 
 
@@ -52,7 +52,7 @@ def tier(business, threshold, name=None, **values):
 
 def earn(business, client, points):
     return loyalty_ledger.post_entry(business=business, client=client, kind=EntryKind.EARN,
-                                       points=points, description="Visit")
+                                     points=points, description="Visit")
 
 
 def codes_of(client):
@@ -128,7 +128,8 @@ def test_points_given_back_do_not_unlock_a_reward_again(business, fan):
     tier(business, 5)
     entry = earn(business, fan, 6)
     spent = loyalty_adjustments.spend_points(business=business, client=fan, points=6,
-                                          description="Gift card", source="test:1")
+                                             description="Gift card",
+                                             source=EntrySource(gift_card_id=GiftCardFactory(business=business).pk))
     loyalty_ledger.reverse_entry(business=business, entry=spent)
     assert balance_of(fan) == 6
     assert len(codes_of(fan)) == 1
@@ -220,7 +221,7 @@ def test_the_crediting_sweep_resets_the_card_right_when_one_batch_holds_two_visi
 
     colour = ServiceFactory(business=business, price=Decimal("60.00"))
     loyalty_program.set_catalog_points(business=business, service=colour, is_enabled=True,
-                                        points=6)
+                                       points=6)
     tier(business, 10, resets_card=True)
     earn(business, fan, 3)
     for hours_ago in (6, 4):
@@ -245,7 +246,7 @@ def test_a_booking_that_used_a_reward_earns_only_if_the_reward_says_so(business,
     # Given a service worth 3 points and a reward code of the stamp card
     salon = open_salon(business)
     loyalty_program.set_catalog_points(business=business, service=salon.cut,
-                                        is_enabled=True, points=3)
+                                       is_enabled=True, points=3)
     tier(business, 5, earns_points=reward_earns)
     earn(business, fan, 5)
     [code] = codes_of(fan)
@@ -257,7 +258,7 @@ def test_a_booking_that_used_a_reward_earns_only_if_the_reward_says_so(business,
 
     # Then the visit earned its points only if the reward says it still earns
     assert balance_of(fan) == 5 + earned
-    assert PointsEntry.objects.filter(source=f"appointment:{visit.pk}").count() == (
+    assert PointsEntry.objects.filter(appointment=visit).count() == (
         1 if earned else 0)
 
 
@@ -300,7 +301,7 @@ def test_the_booking_confirmation_names_the_points_missing_for_the_next_reward(b
 
     colour = ServiceFactory(business=business)
     loyalty_program.set_catalog_points(business=business, service=colour, is_enabled=True,
-                                        points=1)
+                                       points=1)
     tier(business, 10)
 
     sentence = booking_sentence(business=business, client=fan, service=colour,

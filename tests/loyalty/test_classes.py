@@ -115,8 +115,7 @@ def test_an_attended_class_seat_earns_the_class_points_after_the_delay(business,
     # Then she earns 3 points, described with the class and the day
     assert credited == 1
     entry = PointsEntry.objects.get(client=camille)
-    assert (entry.kind, entry.points, entry.source) == (EntryKind.EARN, 3,
-                                                       f"appointment:{seat.pk}")
+    assert (entry.kind, entry.points, entry.appointment_id) == (EntryKind.EARN, 3, seat.pk)
     assert entry.description == "3 points for Gentle yoga on 3 November"
     assert selectors.balance_of(business=business, client=camille) == 3
 

@@ -1,6 +1,7 @@
 """Many hands on one balance at once, with real threads on PostgreSQL: the balance never
 goes below zero, no entry is lost, and one Idempotency-Key adds points once."""
 
+import itertools
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,8 +12,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from booking.models import Role
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
-from loyalty.services import adjustments
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
+from loyalty.services import adjustments as loyalty_adjustments
+from tests.factories import GiftCardFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,9 +31,13 @@ def assert_ledger_consistent(business, client):
 
 
 def test_eight_threads_adjusting_and_redeeming_never_overdraw_nor_lose_an_entry(business, fan,
-                                                                              manager):
-    adjustments.adjust_points(business=business, client=fan, points=20, description="start",
-                              by=manager)
+                                                                                manager):
+    loyalty_adjustments.adjust_points(business=business, client=fan, points=20, description="start",
+                                      by=manager)
+    # A gift card bought with points for each redemption that may happen.
+    cards = {(seed, step): EntrySource(gift_card_id=card.pk) for (seed, step), card in zip(
+        itertools.product(range(8), range(25)),
+        GiftCardFactory.create_batch(8 * 25, business=business), strict=True)}
     outcomes, barrier = [], threading.Barrier(8)
 
     def hammer(seed):
@@ -42,12 +48,14 @@ def test_eight_threads_adjusting_and_redeeming_never_overdraw_nor_lose_an_entry(
                 points = rng.choice([5, -3, -7, 2, -10])
                 try:
                     if points > 0 or rng.random() < 0.5:
-                        adjustments.adjust_points(business=business, client=fan, points=points,
-                                                  description="race", by=manager)
+                        loyalty_adjustments.adjust_points(business=business, client=fan,
+                                                          points=points, description="race",
+                                                          by=manager)
                     else:
-                        adjustments.spend_points(business=business, client=fan, points=-points,
-                                                 description="gift card",
-                                                 source=f"race:{seed}:{step}")
+                        loyalty_adjustments.spend_points(business=business, client=fan,
+                                                         points=-points,
+                                                         description="gift card",
+                                                         source=cards[seed, step])
                     outcomes.append(points)
                 except ValidationError:
                     outcomes.append(None)

@@ -54,7 +54,7 @@ def worker(name):
 
 def assert_each_credited_once(count):
     assert AppointmentCredit.objects.count() == count
-    earned = (PointsEntry.objects.filter(kind=EntryKind.EARN).values("source")
+    earned = (PointsEntry.objects.filter(kind=EntryKind.EARN).values("appointment")
               .annotate(n=Count("id")).filter(n__gt=1))
     assert not earned.exists()
     assert PointsEntry.objects.filter(kind=EntryKind.EARN).count() == count

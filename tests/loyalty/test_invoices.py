@@ -11,14 +11,15 @@ from booking.services import tenants as tenant_services
 from checkout import services as checkout_services
 from checkout.services import TenderInput
 from loyalty import selectors
-from loyalty.models import EntryKind, PointsEntry
-from loyalty.services import ledger, program
+from loyalty.models import EntryKind, EntrySource, PointsEntry
+from loyalty.services import ledger as loyalty_ledger
+from loyalty.services import program as loyalty_program
 from tests.factories import ProductFactory
 
 
 @pytest.fixture
 def spend_rule(business):
-    program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"))
+    loyalty_program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"))
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_spend_is_rounded_down_per_invoice_with_no_carry_over(business, fan, pro
 def test_the_invoice_earn_entry_names_the_invoice(business, fan, product, spend_rule):
     invoice = sell(business, fan, product)
     entry = PointsEntry.objects.get(client=fan)
-    assert entry.source == f"invoice:{invoice.pk}"
+    assert entry.invoice_id == invoice.pk
     assert invoice.display_number in entry.description
 
 
@@ -87,7 +88,8 @@ def test_nothing_is_earned_by_invoices_while_the_program_is_off(business, fan, p
 
 
 def test_per_invoice_and_per_unit_rules_credit_on_payment(business, fan, product):
-    program.update_program(business=business, points_per_invoice=5, points_per_product_unit=2)
+    loyalty_program.update_program(business=business, points_per_invoice=5,
+                                   points_per_product_unit=2)
     sell(business, fan, product, quantity=3)
     assert selectors.balance_of(business=business, client=fan) == 11
 
@@ -102,8 +104,8 @@ def invoice_page(web_client, business, invoice, user):
 def test_the_paid_invoice_page_says_which_rule_gave_which_points(client, business, fan,
                                                                  product, manager):
     # Given 1 point per 5.00 spent and 1 point per paid invoice
-    program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
-                           points_per_invoice=1)
+    loyalty_program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
+                                   points_per_invoice=1)
 
     # When a 21.50 serum is paid and the invoice opened in the back office
     invoice = sell(business, fan, product)
@@ -133,14 +135,14 @@ def test_an_entry_from_before_rules_were_recorded_is_explained_while_the_rules_h
     # Given an invoice paid with no invoice rule, then 4 points posted for it as before
     # rules were recorded, under a spend rule set in between
     invoice = sell(business, fan, product)
-    program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
-                           spend_scope="products")
-    ledger.post_entry(business=business, client=fan, kind=EntryKind.EARN, points=4,
-                      description="4 points", source=f"invoice:{invoice.pk}")
+    loyalty_program.update_program(business=business, spend_points=1, spend_amount=Decimal("5.00"),
+                                   spend_scope="products")
+    loyalty_ledger.post_entry(business=business, client=fan, kind=EntryKind.EARN, points=4,
+                              description="4 points", source=EntrySource(invoice_id=invoice.pk))
 
     # When the page is opened, then after the rule changed
     unchanged = invoice_page(client, business, invoice, manager)
-    program.update_program(business=business, spend_points=2)
+    loyalty_program.update_program(business=business, spend_points=2)
     changed = invoice_page(client, business, invoice, manager)
 
     # Then the rules of today explain it while they hold; after, the page says so

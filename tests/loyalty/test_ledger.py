@@ -9,14 +9,15 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from loyalty import locks
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
-from loyalty.services import ledger, program
-from tests.factories import ClientFactory
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
+from loyalty.services import ledger as loyalty_ledger
+from loyalty.services import program as loyalty_program
+from tests.factories import AppointmentFactory, ClientFactory, GiftCardFactory, InvoiceFactory
 
 
-def post(business, client, points, *, kind=EntryKind.ADJUST, source=""):
-    return ledger.post_entry(business=business, client=client, kind=kind, points=points,
-                             description="test", source=source)
+def post(business, client, points, *, kind=EntryKind.ADJUST, source=None):
+    return loyalty_ledger.post_entry(business=business, client=client, kind=kind, points=points,
+                                     description="test", source=source)
 
 
 def test_each_entry_records_the_balance_after_it(business, fan):
@@ -27,10 +28,10 @@ def test_each_entry_records_the_balance_after_it(business, fan):
 
 
 def test_the_posted_entry_is_the_row_the_database_holds(business, fan, staff):
-    program.update_program(business=business, expiry_months=6)
-    entry = ledger.post_entry(business=business, client=fan, kind=EntryKind.ADJUST,
-                              points=7, description="Welcome", note="first visit",
-                              created_by=staff)
+    loyalty_program.update_program(business=business, expiry_months=6)
+    entry = loyalty_ledger.post_entry(business=business, client=fan, kind=EntryKind.ADJUST,
+                                      points=7, description="Welcome", note="first visit",
+                                      created_by=staff)
     stored = PointsEntry.objects.get(pk=entry.pk)
     assert model_to_dict(entry) == model_to_dict(stored)
     assert stored.expires_at == stored.created_at + relativedelta(months=6)
@@ -39,8 +40,9 @@ def test_the_posted_entry_is_the_row_the_database_holds(business, fan, staff):
 
 def test_a_posting_locks_inserts_and_updates_in_three_statements(business, fan):
     post(business, fan, 10)
+    card = EntrySource(gift_card_id=GiftCardFactory(business=business).pk)
     with CaptureQueriesContext(connection) as captured:
-        post(business, fan, -4, kind=EntryKind.REDEEM, source="giftcard:1")
+        post(business, fan, -4, kind=EntryKind.REDEEM, source=card)
         post(business, fan, -1)
     statements = [query["sql"].split()[0] for query in captured.captured_queries
                   if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
@@ -65,18 +67,20 @@ def test_a_deduction_below_zero_is_refused_and_changes_nothing(business, fan):
 
 
 def test_posting_a_source_twice_returns_the_first_entry(business, fan):
-    first = post(business, fan, 5, kind=EntryKind.EARN, source="appointment:1")
-    second = post(business, fan, 5, kind=EntryKind.EARN, source="appointment:1")
+    visit = EntrySource(appointment_id=AppointmentFactory(business=business, client=fan).pk)
+    first = post(business, fan, 5, kind=EntryKind.EARN, source=visit)
+    second = post(business, fan, 5, kind=EntryKind.EARN, source=visit)
     assert second.pk == first.pk
     assert PointsAccount.objects.get(client=fan).balance == 5
 
 
 @pytest.mark.postgres
 def test_the_database_refuses_a_second_credit_of_one_source(business, fan):
-    entry = post(business, fan, 5, kind=EntryKind.EARN, source="invoice:9")
+    invoice = InvoiceFactory(business=business, client=fan)
+    entry = post(business, fan, 5, kind=EntryKind.EARN, source=EntrySource(invoice_id=invoice.pk))
     duplicate = PointsEntry(business=business, account_id=entry.account_id, client=fan,
                             kind=EntryKind.EARN, points=5, balance_after=10,
-                            source="invoice:9", description="again")
+                            invoice=invoice, description="again")
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
 
@@ -108,8 +112,8 @@ def test_raw_sql_cannot_insert_a_balance_that_does_not_follow(business, fan):
             connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO loyalty_pointsentry (business_id, account_id, client_id, kind, points,"
-            " balance_after, source, description, note, created_at)"
-            " VALUES (%s, %s, %s, 'adjust', 1, 100, '', 'forged', '', now())",
+            " balance_after, description, note, created_at)"
+            " VALUES (%s, %s, %s, 'adjust', 1, 100, 'forged', '', now())",
             [business.pk, entry.account_id, fan.pk])
 
 
@@ -141,17 +145,18 @@ def test_the_database_refuses_a_negative_balance(business, fan):
 
 def test_a_reversal_takes_back_the_entry_once(business, fan, staff):
     entry = post(business, fan, 8)
-    reversal = ledger.reverse_entry(business=business, entry=entry, created_by=staff)
-    again = ledger.reverse_entry(business=business, entry=entry, created_by=staff)
+    reversal = loyalty_ledger.reverse_entry(business=business, entry=entry, created_by=staff)
+    again = loyalty_ledger.reverse_entry(business=business, entry=entry, created_by=staff)
     assert (reversal.points, reversal.reverses_id, again.pk) == (-8, entry.pk, reversal.pk)
     assert PointsAccount.objects.get(client=fan).balance == 0
 
 
 def test_undoing_points_already_spent_is_refused(business, fan):
     entry = post(business, fan, 8)
-    post(business, fan, -6, kind=EntryKind.REDEEM, source="giftcard:1")
+    post(business, fan, -6, kind=EntryKind.REDEEM,
+         source=EntrySource(gift_card_id=GiftCardFactory(business=business).pk))
     with pytest.raises(ValidationError, match="only 2 points left"):
-        ledger.reverse_entry(business=business, entry=entry)
+        loyalty_ledger.reverse_entry(business=business, entry=entry)
 
 
 def test_an_entry_cannot_be_posted_for_another_business_s_client(business, other_business):
@@ -165,3 +170,18 @@ def test_an_entry_cannot_be_posted_for_another_business_s_client(business, other
 def test_points_must_be_a_whole_non_zero_number_within_bounds(business, fan, points):
     with pytest.raises(ValidationError):
         post(business, fan, points)
+
+
+@pytest.mark.postgres
+def test_deleting_a_booking_keeps_its_entry_without_the_link(business, fan):
+    # Clear history deletes old bookings: the trigger lets SET_NULL through, nothing else
+    visit = AppointmentFactory(business=business, client=fan)
+    entry = post(business, fan, 5, kind=EntryKind.EARN,
+                 source=EntrySource(appointment_id=visit.pk))
+    visit.delete()
+    stored = PointsEntry.objects.get(pk=entry.pk)
+    assert (stored.appointment_id, stored.points, stored.description) == (None, 5, "test")
+    with pytest.raises(IntegrityError, match="immutable"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE loyalty_pointsentry SET appointment_id = %s WHERE id = %s",
+                       [AppointmentFactory(business=business).pk, entry.pk])

@@ -20,12 +20,15 @@ from booking.services import tenants as tenant_services
 from booking.services.appointments import cancel_appointment
 from checkout import services as checkout_services
 from checkout.services import TenderInput
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
-from loyalty.services import adjustments as adjustment_services
-from loyalty.services import crediting, expiry, program
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
+from loyalty.services import adjustments as loyalty_adjustments
+from loyalty.services import crediting as loyalty_crediting
+from loyalty.services import expiry as loyalty_expiry
+from loyalty.services import program as loyalty_program
 from tests.factories import (
     BusinessFactory,
     ClientFactory,
+    GiftCardFactory,
     ProductFactory,
     ServiceFactory,
     StaffMembershipFactory,
@@ -33,24 +36,27 @@ from tests.factories import (
 from tests.loyalty.conftest import ended, loyalty_on
 
 pytestmark = pytest.mark.django_db
+# What names an entry's source; a reversal without another is once per reversed entry.
+SOURCE_FIELDS = ("appointment", "invoice", "refund", "gift_card", "unlocked_by", "round_number",
+                 "reverses")
 
 
 class LedgerMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.business = loyalty_on(BusinessFactory())
-        program.on_loyalty_switched(business=self.business, enabled=True,
-                                    now=timezone.now() - timedelta(days=30))
-        program.update_program(business=self.business, points_per_booking=1,
-                               spend_points=1, spend_amount=Decimal("5"), expiry_months=1)
+        loyalty_program.on_loyalty_switched(business=self.business, enabled=True,
+                                            now=timezone.now() - timedelta(days=30))
+        loyalty_program.update_program(business=self.business, points_per_booking=1,
+                                       spend_points=1, spend_amount=Decimal("5"), expiry_months=1)
         self.service = ServiceFactory(business=self.business, price=Decimal("30"))
-        program.set_catalog_points(business=self.business, service=self.service,
-                                   is_enabled=True, points=3)
+        loyalty_program.set_catalog_points(business=self.business, service=self.service,
+                                           is_enabled=True, points=3)
         self.product = ProductFactory(business=self.business, price=Decimal("12.50"),
                                       stock=10_000)
         self.staff = StaffMembershipFactory(business=self.business).user
         self.clients = [ClientFactory(business=self.business) for _ in range(2)]
-        self.appointments, self.invoices = [], []
+        self.appointments, self.invoices, self.cards = [], [], {}
         self.now = timezone.now()
 
     def _attempt(self, action):
@@ -69,7 +75,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule()
     def credit(self):
-        crediting.credit_due_appointments(now=self.now, batch_size=3)
+        loyalty_crediting.credit_due_appointments(now=self.now, batch_size=3)
 
     @rule(index=st.integers(0, 50))
     def cancel(self, index):
@@ -107,15 +113,21 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(client=st.integers(0, 1), points=st.integers(-30, 30).filter(bool))
     def adjust(self, client, points):
-        self._attempt(lambda: adjustment_services.adjust_points(
+        self._attempt(lambda: loyalty_adjustments.adjust_points(
             business=self.business, client=self.clients[client], points=points,
             description="hand", by=self.staff))
 
     @rule(client=st.integers(0, 1), points=st.integers(1, 20), source=st.integers(0, 5))
     def redeem(self, client, points, source):
-        self._attempt(lambda: adjustment_services.spend_points(
+        self._attempt(lambda: loyalty_adjustments.spend_points(
             business=self.business, client=self.clients[client], points=points,
-            description="gift card", source=f"giftcard:{client}:{source}"))
+            description="gift card", source=EntrySource(gift_card_id=self._card(client, source))))
+
+    def _card(self, client, source):
+        """The gift card bought with points under key (client, source), one per key."""
+        if (client, source) not in self.cards:
+            self.cards[client, source] = GiftCardFactory(business=self.business).pk
+        return self.cards[client, source]
 
     @rule(index=st.integers(0, 50))
     def undo(self, index):
@@ -123,13 +135,13 @@ class LedgerMachine(RuleBasedStateMachine):
                            .filter(kind=EntryKind.ADJUST))
         if adjustments:
             entry = adjustments[index % len(adjustments)]
-            self._attempt(lambda: adjustment_services.undo_adjustment(business=self.business,
+            self._attempt(lambda: loyalty_adjustments.undo_adjustment(business=self.business,
                                                                       entry=entry, by=self.staff))
 
     @rule(days=st.integers(1, 45))
     def time_passes(self, days):
         self.now += timedelta(days=days)
-        expiry.expire_points(now=self.now)
+        loyalty_expiry.expire_points(now=self.now)
 
     @rule(enabled=st.booleans())
     def switch(self, enabled):
@@ -146,8 +158,10 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_source_is_posted_twice(self):
-        assert not (PointsEntry.objects.for_business(self.business).exclude(source="")
-                    .values("kind", "source").annotate(n=Count("id")).filter(n__gt=1).exists())
+        sourced = (PointsEntry.objects.for_business(self.business)
+                   .exclude(kind__in=[EntryKind.ADJUST, EntryKind.EXPIRE]))
+        assert not (sourced.values("kind", *SOURCE_FIELDS).annotate(n=Count("id"))
+                    .filter(n__gt=1).exists())
 
     @invariant()
     def reversals_never_exceed_their_entry(self):

@@ -1,13 +1,22 @@
 """Data migrations of loyalty, run on rows written by the schema before them."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.factories import AppointmentFactory, BusinessFactory
+from tests.factories import (
+    AppointmentFactory,
+    BusinessFactory,
+    ClientFactory,
+    GiftCardFactory,
+    InvoiceFactory,
+    PaymentFactory,
+    RefundFactory,
+)
 
 BEFORE_PERIODS = [("loyalty", "0004_account_follows_entries")]
 PERIODS = [("loyalty", "0005_program_periods")]
@@ -48,5 +57,139 @@ def test_program_periods_are_backfilled_from_what_is_known():
         assert set(periods.values_list("business_id", "started_at", "ended_at")) == {
             (on.pk, now - timedelta(days=5), None),
             (went_off.pk, now - timedelta(days=9), now - timedelta(days=4))}
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+BEFORE_TYPED_SOURCES = [("loyalty", "0006_entry_breakdown"), ("giftcards", "0003_reward_tiers")]
+
+
+def _old_entries(old, business, client, visit, invoice, refund, card, gone):
+    """A client's ledger in the string sources of before: every prefix loyalty and
+    giftcards wrote, a booking's two take-back rounds and its restoration between, and a
+    booking deleted since (its id names no row)."""
+    account = old.get_model("loyalty", "PointsAccount").objects.create(
+        business_id=business.pk, client_id=client.pk)
+    entries, balance = {}, 0
+
+    def post(name, kind, points, source, reverses=None):
+        nonlocal balance
+        balance += points
+        entries[name] = old.get_model("loyalty", "PointsEntry").objects.create(
+            business_id=business.pk, account_id=account.pk, client_id=client.pk, kind=kind,
+            points=points, balance_after=balance, source=source, description=name,
+            reverses=entries.get(reverses))
+
+    post("visit", "earn", 5, f"appointment:{visit.pk}")
+    post("invoice", "earn", 10, f"invoice:{invoice.pk}")
+    post("refund", "reverse", -4, f"refund:{refund.pk}", reverses="invoice")
+    post("no-show", "reverse", -5, f"appointment:{visit.pk}", reverses="visit")
+    post("attended", "reverse", 5, f"appointment:{visit.pk}:restored:1", reverses="visit")
+    post("cancelled", "reverse", -5, f"appointment:{visit.pk}:2", reverses="visit")
+    post("card", "redeem", -2, f"gift_card:{card.pk}")
+    post("adjust", "adjust", 3, "")
+    post("undo", "reverse", -3, f"entry:{entries['adjust'].pk}", reverses="adjust")
+    post("adjust again", "adjust", 3, "")
+    post("reset", "reward", -1, f"reset:{entries['adjust again'].pk}:0")
+    post("gone", "earn", 2, f"appointment:{gone}")
+    post("expire", "expire", -1, "")
+    old.get_model("loyalty", "PointsAccount").objects.filter(pk=account.pk).update(
+        balance=balance)
+    return entries
+
+
+def _old_transactions(old, business, card, visit, payment, refund):
+    Transaction = old.get_model("giftcards", "GiftCardTransaction")
+    balance = Transaction.objects.get(card_id=card.pk).balance_after
+    rows = {}
+
+    def post(name, kind, amount, source, refunds=None):
+        nonlocal balance
+        balance += amount
+        rows[name] = Transaction.objects.create(
+            business_id=business.pk, card_id=card.pk, kind=kind, amount=amount,
+            balance_after=balance, source=source, refunds=rows.get(refunds))
+
+    post("booking", "redeem", Decimal("-10"), f"appointment:{visit.pk}")
+    post("booking cancelled", "refund", Decimal("10"), f"appointment:{visit.pk}:cancelled",
+         refunds="booking")
+    post("checkout", "redeem", Decimal("-20"), f"payment:{payment.pk}")
+    post("checkout refund", "refund", Decimal("5"), f"refund:{refund.pk}:payment:{payment.pk}",
+         refunds="checkout")
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_string_sources_become_typed_sources_and_back():
+    # Given, before typed sources, one entry and one transaction of every source string
+    business = BusinessFactory()
+    client = ClientFactory(business=business)
+    visit, gone = (AppointmentFactory(business=business, client=client) for _n in range(2))
+    invoice = InvoiceFactory(business=business, client=client)
+    payment = PaymentFactory(business=business, invoice=invoice)
+    refund = RefundFactory(business=business, invoice=invoice)
+    card = GiftCardFactory(business=business)
+    gone_pk = gone.pk
+    gone.delete()
+    try:
+        old = migrate(BEFORE_TYPED_SOURCES)
+        assert old.get_model("giftcards", "GiftCardTransaction").objects.get(
+            card_id=card.pk).source == f"card:{card.pk}"
+        entries = _old_entries(old, business, client, visit, invoice, refund, card, gone_pk)
+        transactions = _old_transactions(old, business, card, visit, payment, refund)
+
+        # When the typed sources migration runs
+        new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+        # Then each string is its keys, and what names a deleted booking keeps nothing
+        fields = ("appointment_id", "invoice_id", "refund_id", "gift_card_id",
+                  "unlocked_by_id", "round_number")
+        typed = {entry.description: tuple(getattr(entry, name) for name in fields)
+                 for entry in new.get_model("loyalty", "PointsEntry").objects.all()}
+        assert typed == {
+            "visit": (visit.pk, None, None, None, None, None),
+            "invoice": (None, invoice.pk, None, None, None, None),
+            "refund": (None, None, refund.pk, None, None, None),
+            "no-show": (visit.pk, None, None, None, None, 1),
+            "attended": (visit.pk, None, None, None, None, 2),
+            "cancelled": (visit.pk, None, None, None, None, 3),
+            "card": (None, None, None, card.pk, None, None),
+            "adjust": (None,) * 6,
+            "undo": (None,) * 6,
+            "adjust again": (None,) * 6,
+            "reset": (None, None, None, None, entries["adjust again"].pk, 0),
+            "gone": (None,) * 6,
+            "expire": (None,) * 6,
+        }
+        Transaction = new.get_model("giftcards", "GiftCardTransaction")
+        assert {row.pk: (row.appointment_id, row.payment_id, row.checkout_refund_id)
+                for row in Transaction.objects.filter(card_id=card.pk).exclude(kind="issue")
+                } == {
+            transactions["booking"].pk: (visit.pk, None, None),
+            transactions["booking cancelled"].pk: (visit.pk, None, None),
+            transactions["checkout"].pk: (None, payment.pk, None),
+            transactions["checkout refund"].pk: (None, payment.pk, refund.pk)}
+
+        # And the constraints hold: a second credit of the booking is refused
+        PointsEntry = new.get_model("loyalty", "PointsEntry")
+        earned = PointsEntry.objects.get(description="visit")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PointsEntry.objects.create(
+                business_id=business.pk, account_id=earned.account_id, client_id=client.pk,
+                kind="earn", points=1, balance_after=4, appointment_id=visit.pk,
+                description="again")
+
+        # And back: the strings are rebuilt from the keys
+        old = migrate(BEFORE_TYPED_SOURCES)
+        sources = dict(old.get_model("loyalty", "PointsEntry").objects
+                       .values_list("description", "source"))
+        assert sources["cancelled"] == f"appointment:{visit.pk}:2"
+        assert sources["attended"] == f"appointment:{visit.pk}:restored:1"
+        assert sources["undo"] == f"entry:{entries['adjust'].pk}"
+        assert sources["reset"] == f"reset:{entries['adjust again'].pk}:0"
+        assert sources["gone"] == ""
+        assert old.get_model("giftcards", "GiftCardTransaction").objects.get(
+            pk=transactions["checkout refund"].pk).source == (
+            f"refund:{refund.pk}:payment:{payment.pk}")
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -29,7 +29,7 @@ from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import rewards as reward_services
 from loyalty import selectors
-from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import adjustments as loyalty_adjustments
 from loyalty.services import crediting as loyalty_crediting
 from loyalty.services import expiry as loyalty_expiry
@@ -37,6 +37,7 @@ from loyalty.services import program as loyalty_program
 from tests.factories import (
     BusinessFactory,
     ClientFactory,
+    GiftCardFactory,
     ProductFactory,
     ServiceFactory,
     StaffMemberFactory,
@@ -69,7 +70,7 @@ class ProductMachine(RuleBasedStateMachine):
                                       enabled=True)
         self.business.refresh_from_db()
         loyalty_program.on_loyalty_switched(business=self.business, enabled=True,
-                                     now=timezone.now() - timedelta(days=30))
+                                            now=timezone.now() - timedelta(days=30))
         self.staff_member = StaffMemberFactory(business=self.business)
         self.clients = [ClientFactory(business=self.business) for _ in range(2)]
         self.expected = {client.pk: 0 for client in self.clients}
@@ -101,8 +102,8 @@ class ProductMachine(RuleBasedStateMachine):
     def _open_salon():
         business = loyalty_on(BusinessFactory())
         loyalty_program.update_program(business=business, points_per_booking=PER_BOOKING,
-                                spend_points=1, spend_amount=Decimal("5"),
-                                spend_scope="products", expiry_months=12)
+                                       spend_points=1, spend_amount=Decimal("5"),
+                                       spend_scope="products", expiry_months=12)
         reward_services.create_tier(business=business, name="Half way", threshold=HALF_WAY,
                                     discount_kind="amount", value=Decimal(3))
         reward_services.create_tier(business=business, name="Full card",
@@ -110,7 +111,7 @@ class ProductMachine(RuleBasedStateMachine):
                                     value=Decimal(20), resets_card=True)
         service = ServiceFactory(business=business, price=Decimal("30"))
         loyalty_program.set_catalog_points(business=business, service=service, is_enabled=True,
-                                    points=SERVICE_POINTS)
+                                           points=SERVICE_POINTS)
         product = ProductFactory(business=business, price=PRICE, stock=1_000_000)
         return business, service, product, UserFactory()
 
@@ -135,7 +136,7 @@ class ProductMachine(RuleBasedStateMachine):
         loyalty_crediting.credit_due_appointments(batch_size=2)
         for appointment in self.open_appointments:
             if (appointment.pk not in self.credited and self.on
-                    and appointment.ends_at >= self.on_since):
+                and appointment.ends_at >= self.on_since):
                 points = SERVICE_POINTS + PER_BOOKING
                 self.credited[appointment.pk] = points
                 self._gain(appointment.client_id, points)
@@ -180,7 +181,7 @@ class ProductMachine(RuleBasedStateMachine):
         client = self.clients[who]
         try:
             loyalty_adjustments.adjust_points(business=self.business, client=client, points=points,
-                                   description="harness", by=self.user)
+                                              description="harness", by=self.user)
         except ValidationError:
             # Refused while the program is off, or for going below zero.
             assert not self.on or self.expected[client.pk] + points < 0
@@ -197,8 +198,9 @@ class ProductMachine(RuleBasedStateMachine):
         self.slot += 1
         try:
             loyalty_adjustments.spend_points(business=self.business, client=client, points=points,
-                                  description="gift card",
-                                  source=f"harness:{client.pk}:{self.slot}")
+                                             description="gift card",
+                                             source=EntrySource(gift_card_id=GiftCardFactory(
+                                      business=self.business).pk))
         except ValidationError:
             assert self.expected[client.pk] < points
         else:
@@ -324,7 +326,7 @@ class ProductMachine(RuleBasedStateMachine):
     def nothing_is_credited_twice(self):
         sources = list(PointsEntry.objects.for_business(self.business)
                        .filter(kind=EntryKind.EARN, client_id__in=self.expected)
-                       .values_list("source", flat=True))
+                       .values_list("appointment", "invoice"))
         assert len(sources) == len(set(sources))
 
 

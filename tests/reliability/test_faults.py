@@ -166,7 +166,7 @@ def test_the_app_recovers_from_database_broker_and_worker_failures(business):
 
     # And the ledger holds: each appointment credited once, balances the sum of entries
     reconnect()
-    assert not (PointsEntry.objects.filter(kind=EntryKind.EARN).values("source")
+    assert not (PointsEntry.objects.filter(kind=EntryKind.EARN).values("appointment", "invoice")
                 .annotate(n=Count("id")).filter(n__gt=1).exists())
     assert PointsEntry.objects.filter(kind=EntryKind.EARN).count() == DUE
     sums = dict(PointsEntry.objects.values_list("account_id").annotate(total=Sum("points")))

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from loyalty.models import EntryKind
-from loyalty.services import ledger as ledger_services
+from loyalty.models import EntryKind, EntrySource
+from loyalty.services import ledger as loyalty_ledger
 from tests.factories import AppointmentFactory, ClientFactory, ServiceFactory
 from tests.loyalty.conftest import loyalty_on
 from tests.reports.conftest import body, export, report_url, xlsx_sheets
@@ -30,7 +30,7 @@ def people(business):
 
 
 def post(business, client, kind, points, *, days_ago=1, **values):
-    return ledger_services.post_entry(
+    return loyalty_ledger.post_entry(
         business=business, client=client, kind=kind, points=points,
         description=values.pop("description", f"{kind} {points}"),
         now=timezone.now() - timedelta(days=days_ago), **values)
@@ -43,7 +43,8 @@ def ledger(business, people, manager_browser):
     visit = AppointmentFactory(business=business, client=lea, service=colour)
     return {
         "earn": post(business, lea, EntryKind.EARN, 10, days_ago=5,
-                     source=f"appointment:{visit.pk}", description="10 points for Colour"),
+                     source=EntrySource(appointment_id=visit.pk),
+                     description="10 points for Colour"),
         "redeem": post(business, lea, EntryKind.REDEEM, -4, days_ago=4,
                        description="=Gift card"),
         "adjust": post(business, hugo, EntryKind.ADJUST, 3, days_ago=3,
@@ -129,7 +130,7 @@ def test_another_business_client_is_refused_and_shows_nothing(manager_browser, b
 
 
 def test_add_points_on_top_and_add_more_points_on_each_row(manager_browser, business, ledger,
-                                                          people):
+                                                           people):
     lea, _hugo = people
 
     text = page_of(manager_browser, business).content.decode()
@@ -140,7 +141,7 @@ def test_add_points_on_top_and_add_more_points_on_each_row(manager_browser, busi
 
 
 def test_the_export_holds_exactly_the_filtered_entries_with_typed_cells(manager_browser,
-                                                                       business, ledger):
+                                                                        business, ledger):
     content = body(export(manager_browser, business, "points", "xlsx", kind="redeem",
                           date_from="", date_to=""))
 
@@ -155,7 +156,7 @@ def test_the_export_holds_exactly_the_filtered_entries_with_typed_cells(manager_
 
 
 def test_pages_walk_every_entry_once_in_both_directions(manager_browser, business, people,
-                                                       settings):
+                                                        settings):
     lea, _hugo = people
     for n in range(120):
         post(business, lea, EntryKind.ADJUST, 1, days_ago=0, description=f"n{n}")
@@ -183,7 +184,7 @@ def test_a_tampered_cursor_shows_the_first_page(manager_browser, business, ledge
 
 
 def test_a_page_costs_the_same_queries_whatever_the_number_of_entries(manager_browser,
-                                                                     business, people):
+                                                                      business, people):
     lea, hugo = people
     page_of(manager_browser, business)  # the session's first page also saves the session
     firsts, laters = [], []

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from core.dates import format_day, local_day
 from giftcards import codes
-from loyalty.models import EntryKind
-from loyalty.services import ledger as ledger_services
+from loyalty.models import EntryKind, EntrySource
+from loyalty.services import ledger as loyalty_ledger
 from tests.factories import (
     AppointmentFactory,
     ClientFactory,
@@ -37,9 +37,9 @@ def ledger(business, manager_browser):
     staff = manager_browser.user
 
     def post(kind, points, **values):
-        return ledger_services.post_entry(business=business, client=lea, kind=kind,
-                                          points=points, description=f"{kind} {points}",
-                                          **values)
+        return loyalty_ledger.post_entry(business=business, client=lea, kind=kind,
+                                         points=points, description=f"{kind} {points}",
+                                         **values)
 
     visit = AppointmentFactory(business=business, client=lea,
                                starts_at=timezone.now() - timedelta(days=20))
@@ -47,19 +47,19 @@ def ledger(business, manager_browser):
                              paid_at=timezone.now())
     card = GiftCardFactory(business=business)
     added = post(EntryKind.ADJUST, 100, created_by=staff)
-    earned = post(EntryKind.EARN, 10, source=f"invoice:{invoice.pk}")
+    earned = post(EntryKind.EARN, 10, source=EntrySource(invoice_id=invoice.pk))
     entries = {
         "adjust": added,
-        "appointment": post(EntryKind.EARN, 5, source=f"appointment:{visit.pk}"),
+        "appointment": post(EntryKind.EARN, 5, source=EntrySource(appointment_id=visit.pk)),
         "invoice": earned,
-        "refund": ledger_services.reverse_entry(
+        "refund": loyalty_ledger.reverse_entry(
             business=business, entry=earned, points=4,
-            source=f"refund:{RefundFactory(business=business, invoice=invoice).pk}"),
-        "gift_card": post(EntryKind.REDEEM, -20, source=f"gift_card:{card.pk}"),
-        "reset": post(EntryKind.REWARD, -30, source=f"reset:{added.pk}:0"),
-        "reversal": ledger_services.reverse_entry(business=business, entry=added, points=1),
+            source=EntrySource(refund_id=RefundFactory(business=business, invoice=invoice).pk)),
+        "gift_card": post(EntryKind.REDEEM, -20, source=EntrySource(gift_card_id=card.pk)),
+        "reset": post(EntryKind.REWARD, -30,
+                      source=EntrySource(unlocked_by_id=added.pk, round_number=0)),
+        "reversal": loyalty_ledger.reverse_entry(business=business, entry=added, points=1),
         "expire": post(EntryKind.EXPIRE, -2),
-        "other": post(EntryKind.ADJUST, 1, source="test:1"),
     }
     expected = {
         # The staff column names who adjusted: the source does not repeat it.
@@ -71,7 +71,6 @@ def ledger(business, manager_browser):
         "reset": "Reward (card started over)",
         "reversal": f"Reversal of entry #{added.pk}",
         "expire": "Expiry",
-        "other": "test:1",
     }
     return entries, expected
 
@@ -99,9 +98,9 @@ def test_the_export_names_each_source_in_words(manager_browser, business, ledger
 
 def test_the_day_of_an_appointment_is_in_the_readers_language(manager_browser, business):
     visit = AppointmentFactory(business=business)
-    entry = ledger_services.post_entry(business=business, client=visit.client,
-                                       kind=EntryKind.EARN, points=5, description="visit",
-                                       source=f"appointment:{visit.pk}")
+    entry = loyalty_ledger.post_entry(business=business, client=visit.client,
+                                      kind=EntryKind.EARN, points=5, description="visit",
+                                      source=EntrySource(appointment_id=visit.pk))
     user = manager_browser.user
     user.language = "fr"
     user.save(update_fields=["language"])
@@ -119,11 +118,33 @@ def test_labels_cost_no_query_per_row(manager_browser, business):
     for extra in (5, 20):
         for _n in range(extra):
             visit = AppointmentFactory(business=business, client=lea)
-            ledger_services.post_entry(business=business, client=lea, kind=EntryKind.EARN,
-                                       points=1, description="visit",
-                                       source=f"appointment:{visit.pk}")
+            loyalty_ledger.post_entry(business=business, client=lea, kind=EntryKind.EARN,
+                                      points=1, description="visit",
+                                      source=EntrySource(appointment_id=visit.pk))
         with CaptureQueriesContext(connection) as queries:
             manager_browser.get(report_url(business, "points"))
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_export_words_descriptions_in_the_exporting_staff_members_language(
+        manager_browser, business):
+    # Given a visit credited while the business wrote French
+    business.language = "fr"
+    business.save(update_fields=["language"])
+    visit = AppointmentFactory(business=business)
+    loyalty_ledger.post_entry(business=business, client=visit.client, kind=EntryKind.EARN,
+                              points=5, description="5 points pour une visite",
+                              source=EntrySource(appointment_id=visit.pk))
+    user = manager_browser.user
+    user.language = "en"
+    user.save(update_fields=["language"])
+
+    # When an English manager exports the report (a French business's CSV separator),
+    # then its description is in English
+    rows = csv_rows(body(export(manager_browser, business, "points", "csv")), delimiter=";")
+
+    assert rows[0][6] == "Description"
+    assert rows[1][6] == (f"5 points for {visit.title} on "
+                          f"{format_day(local_day(visit.starts_at, business.time_zone), 'en')}")
