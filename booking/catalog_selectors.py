@@ -20,7 +20,6 @@ from booking.models import (
     ScheduleException,
     Service,
     StaffMember,
-    StaffMembership,
     WorkingHours,
 )
 
@@ -28,12 +27,6 @@ from booking.models import (
 def staff_members(*, business: Business, active_only: bool = False) -> QuerySet[StaffMember]:
     members = StaffMember.objects.for_business(business).select_related("membership__user")
     return members.filter(is_active=True) if active_only else members
-
-
-def team_logins(*, business: Business) -> QuerySet[StaffMembership]:
-    """Active team logins a staff member may be linked to."""
-    return (StaffMembership.objects.for_business(business).filter(is_active=True)
-            .select_related("user").order_by("user__full_name", "user__email"))
 
 
 def services(*, business: Business, active_only: bool = False) -> QuerySet[Service]:

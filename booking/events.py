@@ -1,7 +1,5 @@
 """What booking tells the rest of the product, as Django signals.
 
-- `extension_switched`: sent with `sender=Business, business=..., extension=<Extension>,
-  enabled=<bool>` for each extension a switch turned on or off.
 - `appointment_booked`: sent with `sender=Appointment, business=..., appointment=...` once
   an appointment (a service, a class seat, each of a series) is booked, its discount
   code applied.
@@ -25,4 +23,3 @@ appointment_booked = Signal()
 appointment_moved = Signal()
 appointment_state_changed = Signal()
 waitlist_seat_offered = Signal()
-extension_switched = Signal()

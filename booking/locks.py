@@ -7,10 +7,6 @@ deadlocking. Every booking of a staff member's time locks that staff member firs
 from booking.models import Appointment, Business, ClassSession, StaffMember
 
 
-def lock_business(business: Business) -> Business:
-    return Business.objects.select_for_update().get(pk=business.pk)
-
-
 def lock_staff_members(business: Business, staff_member_ids) -> list[StaffMember]:
     return list(StaffMember.objects.for_business(business).select_for_update()
                 .filter(pk__in=staff_member_ids).order_by("pk"))

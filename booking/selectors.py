@@ -18,29 +18,11 @@ from booking.models import (
     Service,
     ServiceStaff,
     StaffMember,
-    StaffMembership,
     WaitlistEntry,
     WorkingHours,
 )
 from booking.slots import Interval, free_slots_any_staff
 from core.dates import local_day_bounds
-
-
-def memberships_of(user: User) -> QuerySet[StaffMembership]:
-    return (StaffMembership.objects.filter(user=user, is_active=True)
-            .select_related("business").order_by("business__name"))
-
-
-def active_membership(*, business: Business, user: User) -> StaffMembership | None:
-    if not user.is_authenticated:
-        return None
-    return (StaffMembership.objects.for_business(business)
-            .filter(user=user, is_active=True).first())
-
-
-def team(*, business: Business) -> QuerySet[StaffMembership]:
-    return (StaffMembership.objects.for_business(business).select_related("user")
-            .order_by("-is_active", "user__full_name", "user__email"))
 
 
 def clients(*, business: Business, search: str = "") -> QuerySet[Client]:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "templated_mail",
     "core",
     "accounts",
+    "tenancy",
     "booking",
     "checkout",
     "loyalty",

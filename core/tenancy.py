@@ -20,7 +20,7 @@ class TenantModel(models.Model):
     tenant, and so that the schema can later be distributed by business.
     """
 
-    business = models.ForeignKey("booking.Business", on_delete=models.CASCADE, related_name="+")
+    business = models.ForeignKey("tenancy.Business", on_delete=models.CASCADE, related_name="+")
 
     objects = TenantManager()
 

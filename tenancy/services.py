@@ -1,3 +1,6 @@
+"""Every write of the tenancy core: businesses, their settings and extensions, the team,
+API tokens."""
+
 import hashlib
 import secrets
 
@@ -7,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from booking import events
-from booking.locks import lock_business
-from booking.models import ApiToken, Business, Extension, Role, StaffMembership
+from tenancy import events
+from tenancy.locks import lock_business
+from tenancy.models import ApiToken, Business, Extension, Role, StaffMembership
 
 # Switching Loyalty on switches these on too: points are earned on payments, spent
 # through codes, and seen by clients who sign in.

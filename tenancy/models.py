@@ -1,3 +1,6 @@
+"""The tenant and who works there: Business and its extensions, staff memberships and
+roles, API tokens."""
+
 import zoneinfo
 
 from django.conf import settings

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
-from booking.models import Role
-from booking.services.tenants import find_active_token, touch_api_token
+from tenancy.models import Role
+from tenancy.services import find_active_token, touch_api_token
 
 
 class StaffTokenAuthentication(authentication.TokenAuthentication):
@@ -37,7 +37,7 @@ class IsBusinessStaff(permissions.BasePermission):
 
 
 class StaffTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "booking.api_auth.StaffTokenAuthentication"
+    target_class = "tenancy.api_auth.StaffTokenAuthentication"
     name = "StaffToken"
 
     def get_security_definition(self, auto_schema):
