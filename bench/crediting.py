@@ -27,17 +27,11 @@ from django.db import connections  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from booking.models import (  # noqa: E402
-    Appointment,
-    AppointmentState,
-    Business,
-    Client,
-    Service,
-    StaffMember,
-)
+from booking.models import Appointment, AppointmentState, Client, Service, StaffMember  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from loyalty.models import AppointmentCredit, EntryKind, PointsEntry  # noqa: E402
 from loyalty.services import crediting, program  # noqa: E402
+from tenancy.models import Business  # noqa: E402
 
 APPOINTMENTS, STAFF, CLIENTS, WORKERS = 100_000, 200, 10_000, 2
 

@@ -49,12 +49,13 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from booking.models import Business, Client, Role, StaffMembership  # noqa: E402
+from booking.models import Client  # noqa: E402
 from loyalty.models import PointsAccount, PointsEntry  # noqa: E402
 from reports import exporting  # noqa: E402
 from reports.definitions import POINTS  # noqa: E402
 from reports.exporters import csv_convention, write_csv, write_xlsx  # noqa: E402
 from reports.selectors import _cursor  # noqa: E402
+from tenancy.models import Business, Role, StaffMembership  # noqa: E402
 
 SLUG = "bench-exports"
 CLIENTS, ENTRIES = 5_000, 1_000_000

@@ -30,9 +30,10 @@ setup_django()
 from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from booking.models import Business, Client  # noqa: E402
+from booking.models import Client  # noqa: E402
 from loyalty.models import EntryKind, PointsAccount, PointsEntry  # noqa: E402
 from loyalty.services import ledger  # noqa: E402
+from tenancy.models import Business  # noqa: E402
 
 CLIENTS, WRITERS, SECONDS = 10_000, 8, 8.0
 

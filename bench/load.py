@@ -32,18 +32,16 @@ from django.utils import timezone  # noqa: E402
 from booking.models import (  # noqa: E402
     Appointment,
     AppointmentState,
-    Business,
     Client,
-    Role,
     Service,
     ServiceStaff,
     StaffMember,
-    StaffMembership,
     WorkingHours,
 )
-from booking.services.tenants import issue_api_token  # noqa: E402
 from loyalty.models import PointsAccount, PointsEntry  # noqa: E402
 from loyalty.services import crediting, program  # noqa: E402
+from tenancy.models import Business, Role, StaffMembership  # noqa: E402
+from tenancy.services import issue_api_token  # noqa: E402
 
 USERS, SPAWN_RATE = 50, 10
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))

@@ -30,7 +30,6 @@ from booking import selectors  # noqa: E402
 from booking.availability import ExceptionRule, working_intervals  # noqa: E402
 from booking.models import (  # noqa: E402
     Appointment,
-    Business,
     Client,
     Service,
     ServiceStaff,
@@ -38,6 +37,7 @@ from booking.models import (  # noqa: E402
     WorkingHours,
 )
 from booking.slots import Interval, naive_free_slots  # noqa: E402
+from tenancy.models import Business  # noqa: E402
 
 STAFF, SERVICES, DAYS, APPOINTMENTS, RUNS = 20, 40, 30, 3000, 15
 

@@ -158,7 +158,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
     migrate(BEFORE)
-    from booking.models import Business
+    from tenancy.models import Business
 
     business = Business.objects.order_by("pk").first()
     generate(business.pk)

@@ -6,26 +6,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from booking.models import (
-    Appointment,
-    AppointmentState,
-    Business,
-    ClassSession,
-    Client,
-    Extension,
-    Role,
-    Service,
-    StaffMember,
-    StaffMembership,
-)
+from booking.models import Appointment, AppointmentState, ClassSession, Client, Service, StaffMember
 from booking.selectors import availability
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
-from booking.services import tenants as tenant_services
 from core.api import LocalDateTimeField, OptionalEmailField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
+from tenancy import services as tenant_services
+from tenancy.models import Business, Extension, Role, StaffMembership
 
 
 class BusinessSerializer(serializers.ModelSerializer):

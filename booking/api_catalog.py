@@ -19,7 +19,6 @@ from booking.models import (
     Client,
     ClientMembership,
     MembershipPlan,
-    Role,
     Service,
     StaffMember,
 )
@@ -28,6 +27,7 @@ from booking.services import memberships as membership_services
 from core.api import BusinessRowField, CursorPagination, LocalDateTimeField
 from core.idempotency import idempotent
 from core.viewsets import TenantModelViewSet
+from tenancy.models import Role
 
 
 class ByPosition(CursorPagination):

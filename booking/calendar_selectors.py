@@ -22,7 +22,6 @@ from booking.models import (
     Appointment,
     AppointmentEvent,
     AppointmentState,
-    Business,
     ClassSession,
     Client,
     ScheduleException,
@@ -31,6 +30,7 @@ from booking.models import (
     WorkingHours,
 )
 from core.dates import local_day_bounds
+from tenancy.models import Business
 
 DAY_MINUTES = 24 * 60
 FALLBACK_AXIS = (8 * 60, 20 * 60)

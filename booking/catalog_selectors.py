@@ -11,7 +11,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from booking.models import (
     HOLDING_STATES,
-    Business,
     ClassSession,
     ClassType,
     Client,
@@ -22,6 +21,7 @@ from booking.models import (
     StaffMember,
     WorkingHours,
 )
+from tenancy.models import Business
 
 
 def staff_members(*, business: Business, active_only: bool = False) -> QuerySet[StaffMember]:

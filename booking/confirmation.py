@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from booking import selectors
-from booking.models import Appointment, AppointmentEvent, Business
+from booking.models import Appointment, AppointmentEvent
 from core.ics import build_ics
+from tenancy.models import Business
 
 
 def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> bytes:

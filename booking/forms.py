@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Business, Client, Extension, Role
+from booking.models import Client
+from tenancy.models import Business, Extension, Role
 
 TIME_ZONE_CHOICES = [(zone, zone.replace("_", " ")) for zone in
                      sorted(zoneinfo.available_timezones()) if "/" in zone]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import catalog_selectors
 from booking.models import ScheduleException, Weekday
+from tenancy import selectors as tenancy_selectors
 
 # Working hours per day on the week page; a day needing more is an exception.
 INTERVALS_PER_DAY = 3
@@ -38,7 +39,7 @@ class StaffMemberForm(forms.Form):
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = catalog_selectors.team_logins(business=business)
+        self.fields["membership"].queryset = tenancy_selectors.team_logins(business=business)
 
 
 class ServiceForm(forms.Form):

@@ -4,7 +4,8 @@ Two use cases that lock the same rows then wait for each other instead of
 deadlocking. Every booking of a staff member's time locks that staff member first.
 """
 
-from booking.models import Appointment, Business, ClassSession, StaffMember
+from booking.models import Appointment, ClassSession, StaffMember
+from tenancy.models import Business
 
 
 def lock_staff_members(business: Business, staff_member_ids) -> list[StaffMember]:

@@ -11,7 +11,6 @@ from booking.availability import ExceptionRule, merge, working_intervals
 from booking.models import (
     Appointment,
     AppointmentState,
-    Business,
     ClassSession,
     Client,
     ScheduleException,
@@ -23,6 +22,7 @@ from booking.models import (
 )
 from booking.slots import Interval, free_slots_any_staff
 from core.dates import local_day_bounds
+from tenancy.models import Business
 
 
 def clients(*, business: Business, search: str = "") -> QuerySet[Client]:

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from booking.models import Appointment, Client, Role, Service
+from booking.models import Appointment, Client, Service
 from checkout import selectors, services
 from checkout.models import (
     DiscountKind,
@@ -30,6 +30,7 @@ from core.api import BusinessRowField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
+from tenancy.models import Role
 
 
 def _money(**kwargs):

@@ -12,7 +12,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from booking.models import Appointment, AppointmentState, Business, Client
+from booking.models import Appointment, AppointmentState, Client
 from checkout import pricing
 from checkout.models import (
     CheckoutSettings,
@@ -26,6 +26,7 @@ from checkout.models import (
     RefundLine,
 )
 from core.dates import local_day_bounds
+from tenancy.models import Business
 
 
 def products(*, business: Business, active_only: bool = False) -> QuerySet[Product]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking import locks as booking_locks
-from booking.models import Appointment, AppointmentState, Business, Client, Service
+from booking.models import Appointment, AppointmentState, Client, Service
 from checkout import events, hooks, locks, pricing
 from checkout.models import (
     CheckoutSettings,
@@ -42,6 +42,7 @@ from checkout.models import (
 )
 from core.money import format_money, quantize
 from core.validation import check_same_business, refuse
+from tenancy.models import Business
 
 MAX_QUANTITY = 999
 MAX_PRICE = Decimal("1000000.00")

@@ -18,8 +18,6 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors as booking_selectors
-from booking.access import backoffice_view
-from booking.models import Role
 from checkout import hooks, selectors, services
 from checkout.forms import (
     AppointmentLineForm,
@@ -40,6 +38,8 @@ from checkout.models import Invoice, InvoiceLine, Product
 from core.errors import add_form_errors, one_line
 from core.money import format_money
 from core.tenancy import get_for_business_or_404
+from tenancy.access import backoffice_view
+from tenancy.models import Role
 
 CLIENT_RESULTS = 20
 INVOICES_PER_PAGE = 50

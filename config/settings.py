@@ -256,8 +256,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["booking.api_auth.StaffTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["booking.api_auth.IsBusinessStaff"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tenancy.api_auth.StaffTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["tenancy.api_auth.IsBusinessStaff"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 50,

@@ -89,7 +89,7 @@ class OptionalEmailField(serializers.EmailField):
 
 class LocalDateTimeField(serializers.DateTimeField):
     """An ISO 8601 datetime with a UTC offset, or without one as a wall-clock time of the
-    token's business (its zone is the request's, see booking/api_auth.py).
+    token's business (its zone is the request's, see tenancy/api_auth.py).
 
     A wall-clock time that a clock change skips or repeats is no single instant: it is
     refused rather than guessed. (DRF's own check lets both through: under PEP 495 such

@@ -11,8 +11,9 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking.models import Appointment, AppointmentState, Business, Client, Service
+from booking.models import Appointment, AppointmentState, Client, Service
 from booking.services.appointments import book_appointment, set_appointment_state
+from tenancy.models import Business
 
 # (client first name, service, days from today, local hour, what happened)
 ATELIER_DIARY = [

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from booking import catalog_selectors
 from booking.models import (
-    Business,
     ClassType,
     Client,
     ClientMembership,
@@ -20,9 +19,9 @@ from booking.models import (
     ScheduleException,
     Service,
     StaffMember,
-    StaffMembership,
 )
 from booking.services import catalog, memberships, schedule
+from tenancy.models import Business, StaffMembership
 
 MON, TUE, WED, THU, FRI, SAT = range(6)
 

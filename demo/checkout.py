@@ -7,10 +7,11 @@ twice changes nothing.
 
 from decimal import Decimal
 
-from booking.models import Appointment, AppointmentState, Business, Client
+from booking.models import Appointment, AppointmentState, Client
 from checkout import services
 from checkout.models import Invoice, Product
 from checkout.services import TenderInput
+from tenancy.models import Business
 
 PRODUCTS = {
     "atelier-lumiere": [

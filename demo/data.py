@@ -7,10 +7,9 @@ changes nothing. Each capability of the product adds its part here.
 from dataclasses import dataclass
 
 from accounts.models import User
-from booking.models import Business, Client, Extension, Role, StaffMembership
+from booking.models import Client
 from booking.services import clients as client_services
 from booking.services import site_accounts
-from booking.services import tenants as tenant_services
 from demo import appointments as demo_appointments
 from demo import booking as demo_booking
 from demo import checkout as demo_checkout
@@ -18,6 +17,8 @@ from demo import giftcards as demo_giftcards
 from demo import loyalty as demo_loyalty
 from demo import notifications as demo_notifications
 from demo import reports as demo_reports
+from tenancy import services as tenant_services
+from tenancy.models import Business, Extension, Role, StaffMembership
 
 PASSWORD = "salonbook-demo"  # noqa: S105 - a published demo password, local only
 

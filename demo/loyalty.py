@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
-from booking.models import Business, Client, Service
+from booking.models import Client, Service
 from loyalty.models import EntryKind, PointsEntry
 from loyalty.services import adjustments, crediting, program
+from tenancy.models import Business
 
 SERVICE_POINTS = {"Couleur & coupe": 3, "Balayage": 5}
 WELCOME = "Cadeau de bienvenue"

@@ -7,10 +7,10 @@ worker, they are sent to the mail catcher, which prints them in the terminal, an
 the log says "Sent". Loading twice changes nothing.
 """
 
-from booking.models import Business
 from notifications.kinds import MessageKind
 from notifications.models import MessageTemplate
 from notifications.services import save_template
+from tenancy.models import Business
 
 ATELIER_CONFIRMATION = {
     "subject": "C'est noté, {{ client_name }} : {{ service }}, {{ date }}",

@@ -6,10 +6,10 @@ loading twice changes nothing.
 """
 
 from accounts.models import User
-from booking.models import Business
 from reports import services
 from reports.definitions import CLIENTS
 from reports.models import ExportAudit, ExportFormat
+from tenancy.models import Business
 
 
 def load(businesses: dict[str, Business]) -> None:

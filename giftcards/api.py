@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from booking.models import Client, Role, Service
+from booking.models import Client, Service
 from core.api import BusinessRowField, OptionalEmailField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
@@ -36,6 +36,7 @@ from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
 from giftcards.services import rewards as reward_services
+from tenancy.models import Role
 
 
 def _money(**kwargs):

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.models import Business, Client
+from booking.models import Client
 from giftcards import codes
 from giftcards.models import (
     Coupon,
@@ -15,6 +15,7 @@ from giftcards.models import (
     RewardTier,
     TransactionKind,
 )
+from tenancy.models import Business
 
 CARD_STATES = ("usable", "spent", "expired", "inactive")
 

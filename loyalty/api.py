@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from booking.models import Client, Role
+from booking.models import Client
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
@@ -16,6 +16,7 @@ from loyalty import selectors
 from loyalty.models import MAX_POINTS, EntryKind, PointsEntry, Program
 from loyalty.services import adjustments
 from loyalty.services import program as program_services
+from tenancy.models import Role
 
 
 class ProgramSerializer(serializers.ModelSerializer):

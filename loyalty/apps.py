@@ -7,8 +7,8 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty")
 
     def ready(self) -> None:
-        from booking.events import appointment_state_changed, extension_switched
-        from booking.models import Appointment, Business
+        from booking.events import appointment_state_changed
+        from booking.models import Appointment
         from checkout.events import invoice_paid, invoice_refunded
         from checkout.hooks import register_client_badge, register_invoice_section
         from checkout.models import Invoice
@@ -19,6 +19,8 @@ class LoyaltyConfig(AppConfig):
             invoice_points_section,
         )
         from notifications.hooks import register_appointment_line
+        from tenancy.events import extension_switched
+        from tenancy.models import Business
 
         invoice_paid.connect(receivers.on_invoice_paid, sender=Invoice,
                              dispatch_uid="loyalty-invoice-paid")

@@ -16,10 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from booking.models import AppointmentState, Business
+from booking.models import AppointmentState
 from core.dates import format_day, local_day
-from giftcards import codes
 from loyalty.models import EntryKind, PointsEntry
+from tenancy.models import Business
 
 SOURCE_ROWS = ("appointment__service", "appointment__class_session__class_type", "invoice",
                "refund__invoice", "gift_card__offer", "reverses__gift_card")
@@ -40,10 +40,10 @@ class EntryFacts:
     invoice_number: int | None = None
     refund_invoice_number: int | None = None
     offer: str | None = None
-    card_code: str | None = None
+    masked_card_code: str | None = None
     reversed_kind: str | None = None
     reversed_description: str | None = None
-    reversed_card_code: str | None = None
+    reversed_masked_card_code: str | None = None
 
 
 def facts_of(entry: PointsEntry) -> EntryFacts:
@@ -59,10 +59,10 @@ def facts_of(entry: PointsEntry) -> EntryFacts:
         invoice_number=entry.invoice.number if entry.invoice else None,
         refund_invoice_number=refund.invoice.number if refund else None,
         offer=card.offer.name if card and card.offer else None,
-        card_code=card.code if card else None,
+        masked_card_code=card.masked_code if card else None,
         reversed_kind=reversed_entry.kind if reversed_entry else None,
         reversed_description=reversed_entry.description if reversed_entry else None,
-        reversed_card_code=(reversed_entry.gift_card.code
+        reversed_masked_card_code=(reversed_entry.gift_card.masked_code
                             if reversed_entry and reversed_entry.gift_card else None))
 
 
@@ -94,7 +94,7 @@ def describe_facts(facts: EntryFacts, business: Business) -> str:
         return _reversal(facts) or facts.description
     if facts.kind == EntryKind.REDEEM and facts.offer is not None:
         return _("Gift card %(offer)s (%(code)s)") % {"offer": facts.offer,
-                                                     "code": codes.masked(facts.card_code)}
+                                                     "code": facts.masked_card_code}
     return facts.description
 
 
@@ -112,9 +112,9 @@ def _reversal(facts: EntryFacts) -> str | None:
     if facts.refund_invoice_number is not None:
         return _("Refund on %(invoice)s: points taken back") % {
             "invoice": _invoice(facts.refund_invoice_number)}
-    if facts.reversed_card_code is not None:
+    if facts.reversed_masked_card_code is not None:
         return _("Gift card %(code)s refunded") % {
-            "code": codes.masked(facts.reversed_card_code)}
+            "code": facts.reversed_masked_card_code}
     if facts.reversed_kind == EntryKind.ADJUST:
         return _("Reversal: %(description)s") % {"description": facts.reversed_description}
     return None

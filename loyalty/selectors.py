@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from booking.models import HOLDING_STATES, Appointment, Business, Client, ClientMembership
+from booking.models import HOLDING_STATES, Appointment, Client, ClientMembership
 from checkout.hooks import InvoiceSection
 from checkout.models import Invoice, Tender
 from core.dates import local_day
@@ -27,6 +27,7 @@ from loyalty.models import (
     Program,
     ProgramPeriod,
 )
+from tenancy.models import Business
 
 CREDITS = (EntryKind.EARN, EntryKind.ADJUST)
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors as booking_selectors
-from booking.access import backoffice_view, client_required, site_view
-from booking.models import ClassType, Client, Role, Service
+from booking.access import client_required, site_view
+from booking.models import ClassType, Client, Service
 from core.errors import add_form_errors, one_line
 from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
@@ -22,6 +22,8 @@ from loyalty.forms import AdjustmentForm, CatalogPointsForm, ClientSearchForm, P
 from loyalty.models import EntryKind, PointsEntry
 from loyalty.services import adjustments
 from loyalty.services import program as program_services
+from tenancy.access import backoffice_view
+from tenancy.models import Role
 
 HISTORY_PAGE = 100
 

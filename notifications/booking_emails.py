@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from booking.confirmation import appointment_ics, cancellation_line
-from booking.models import Appointment, AppointmentState, Business, Extension, WaitlistEntry
+from booking.models import Appointment, AppointmentState, WaitlistEntry
 from notifications import formatting, hooks, links
 from notifications.kinds import MessageKind
 from notifications.services import Attachment, notify
+from tenancy.models import Business, Extension
 
 
 def _calendar_file(appointment: Appointment, *, cancelled: bool) -> Attachment:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from booking.models import Business
 from notifications import selectors, services
 from notifications.forms import TemplateForm
 from notifications.kinds import VARIABLE_HELP, MessageKind, is_marketing, variables
 from notifications.rendering import Rendered
+from tenancy.models import Business
 
 
 @dataclass(frozen=True)

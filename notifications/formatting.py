@@ -9,8 +9,8 @@ from datetime import date, datetime
 from babel.numbers import format_decimal
 from django.utils import translation
 
-from booking.models import Business
 from core import dates
+from tenancy.models import Business
 
 
 def _locale(business: Business) -> str:

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from booking.models import Business, Client
+from booking.models import Client
+from tenancy.models import Business
 
 
 def absolute(path: str) -> str:

@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from booking.models import Business
 from core.money import format_money
 from notifications import formatting, links, placeholders
 from notifications.kinds import MessageKind, variables
+from tenancy.models import Business
 
 # A value that fills an empty line in a template (an absent loyalty line) leaves at
 # most one blank line behind.

@@ -6,11 +6,12 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import translation
 
-from booking.models import Business, Client
+from booking.models import Client
 from notifications import links
 from notifications.defaults import DEFAULTS
 from notifications.kinds import MessageKind, is_marketing
 from notifications.models import MessageTemplate, OutboundMessage
+from tenancy.models import Business
 
 
 @dataclass(frozen=True)

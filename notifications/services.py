@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 from templated_mail.mail import BaseEmailMessage
 
 from accounts.models import User
-from booking.models import Business, Client
+from booking.models import Client
 from booking.services import clients as client_services
 from notifications import links, rendering, selectors
 from notifications.kinds import CONTEXT_VARIABLES, MessageKind, is_marketing
 from notifications.models import MessageReason, MessageStatus, MessageTemplate, OutboundMessage
 from notifications.placeholders import TemplateSyntaxProblem
+from tenancy.models import Business
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from booking.access import backoffice_view, site_view
-from booking.models import Role
+from booking.access import site_view
 from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
 from notifications import selectors, services
@@ -23,6 +22,8 @@ from notifications.editor import editor
 from notifications.forms import MessageFilterForm, TemplateForm
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
+from tenancy.access import backoffice_view
+from tenancy.models import Role
 
 MESSAGES_PER_PAGE = 50
 

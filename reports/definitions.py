@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from booking.models import Business
 from core.money import format_money
 from loyalty.models import EntryKind
 from reports import labels, selectors
 from reports.exporters import DATETIME, INTEGER, MONEY, MONTH
 from reports.forms import ClientsFilterForm, GiftCardsFilterForm, PointsFilterForm
 from reports.registry import Report, ReportColumn
+from tenancy.models import Business
 
 # The loyalty report opens on the last 30 days (an accountant's month; clear the dates
 # for all time).

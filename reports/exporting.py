@@ -20,10 +20,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from booking.models import Business
 from reports.exporters import Progress, csv_chunks, csv_convention, write_csv, write_xlsx
 from reports.models import ExportFormat
 from reports.registry import Report
+from tenancy.models import Business
 
 CURSOR_CHUNK = 5_000
 CONTENT_TYPES = {

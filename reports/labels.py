@@ -9,12 +9,12 @@ from datetime import datetime
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from booking.models import Business
 from core.dates import format_day, local_day
 from giftcards import codes
 from giftcards.models import GiftCardOrigin
 from loyalty.descriptions import EntryFacts, describe_facts
 from loyalty.models import EntryKind
+from tenancy.models import Business
 
 
 def points_source(business: Business) -> Callable[..., str]:

@@ -19,8 +19,8 @@ from django import forms
 from django.db.models import CharField, F, Func, QuerySet, Value
 from django.utils.translation import gettext as _
 
-from booking.models import Business
 from reports.exporters import BATCH_ROWS, DATETIME, TEXT, Column
+from tenancy.models import Business
 
 
 class LocalTimeText(Func):

@@ -41,7 +41,7 @@ from django.db.models.functions import (
 )
 from django.utils import timezone
 
-from booking.models import Appointment, Business, Client, Service
+from booking.models import Appointment, Client, Service
 from checkout.models import Invoice, InvoiceLine, InvoiceState
 from core.dates import local_day_bounds
 from giftcards.models import GiftCard, GiftCardOffer, TransactionKind
@@ -49,6 +49,7 @@ from loyalty import selectors as loyalty_selectors
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from loyalty.selectors import CREDITS
 from reports.models import ExportAudit, ExportJob, ExportState
+from tenancy.models import Business
 
 CURSOR_SALT = "reports.keyset"
 TOTALS_CACHE_SECONDS = 60

@@ -23,10 +23,10 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from booking.models import Business
 from reports import exporting
 from reports.definitions import REPORTS, get_report
 from reports.models import ExportAudit, ExportFormat, ExportJob, ExportState
+from tenancy.models import Business
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from booking.access import backoffice_view
 from core import dates
 from core.tenancy import get_for_business_or_404
 from reports import charts, exporting, selectors, services
@@ -34,6 +33,7 @@ from reports.definitions import REPORTS, available_reports, get_report
 from reports.forms import ExportForm
 from reports.models import ExportFormat, ExportJob, ExportState
 from reports.registry import Report, summary_lines
+from tenancy.access import backoffice_view
 
 PAGE_SIZE = 50
 LOG_PAGE_SIZE = 50

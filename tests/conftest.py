@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from booking.models import Role
+from tenancy.models import Role
 from tests import factories
 
 pytest_plugins = ["tests.fixtures.mail", "tests.fixtures.worker", "tests.fixtures.browser"]

@@ -13,27 +13,22 @@ from django.utils import timezone
 
 from accounts.models import User
 from booking.models import (
-    ApiToken,
     Appointment,
     AppointmentEvent,
     AppointmentSeries,
     AppointmentState,
-    Business,
     ClassSession,
     ClassType,
     Client,
     ClientMembership,
     MembershipPlan,
-    Role,
     ScheduleException,
     Service,
     ServiceStaff,
     StaffMember,
-    StaffMembership,
     WaitlistEntry,
     WorkingHours,
 )
-from booking.services.tenants import hash_api_key
 from checkout.models import (
     CheckoutSettings,
     Invoice,
@@ -68,6 +63,8 @@ from loyalty.models import (
 from notifications.kinds import MessageKind
 from notifications.models import MessageStatus, MessageTemplate, OutboundMessage
 from reports.models import ExportAudit, ExportJob
+from tenancy.models import ApiToken, Business, Role, StaffMembership
+from tenancy.services import hash_api_key
 
 PASSWORD = "correct-horse-battery"
 

@@ -9,7 +9,8 @@ import time_machine
 from django.apps import apps
 from django.core.management import call_command
 
-from booking.models import Appointment, AppointmentState, Business, Client, Role, StaffMembership
+from booking.models import Appointment, AppointmentState, Client
+from tenancy.models import Business, Role, StaffMembership
 
 pytestmark = pytest.mark.django_db
 

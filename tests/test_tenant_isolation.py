@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from booking.models import Business, Role
+from tenancy.models import Business, Role
 from tests.factories import make_tenant_rows
 from tests.test_architecture import tenant_models
 
@@ -75,7 +75,7 @@ def tenant_routes(prefix: str):
 def snapshot(business: Business) -> dict:
     rows = {model._meta.label: list(model.objects.for_business(business).order_by("pk").values())
             for model in tenant_models()}
-    rows["booking.Business"] = list(Business.objects.filter(pk=business.pk).values())
+    rows["tenancy.Business"] = list(Business.objects.filter(pk=business.pk).values())
     return rows
 
 

@@ -21,7 +21,7 @@ class StaffMember(TenantModel):
     stylist who never signs in is a staff member without one.
     """
 
-    membership = models.ForeignKey("booking.StaffMembership", null=True, blank=True,
+    membership = models.ForeignKey("tenancy.StaffMembership", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="staff_members")
     name = models.CharField(_("name"), max_length=120)
     color = models.CharField(_("calendar colour"), max_length=7, default="#7a2f66")

@@ -22,7 +22,6 @@ from booking.models import (
     AppointmentEvent,
     AppointmentSeries,
     AppointmentState,
-    Business,
     ClassSession,
     Client,
     Service,
@@ -30,6 +29,7 @@ from booking.models import (
     WaitlistEntry,
 )
 from core.validation import check_same_business
+from tenancy.models import Business
 
 SLOT_TAKEN = gettext_lazy("This time was just taken. Please choose another one.")
 SEAT_TAKEN = gettext_lazy("The last seat was just taken. You can join the waitlist.")

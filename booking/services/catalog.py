@@ -19,18 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from booking import locks
-from booking.models import (
-    Appointment,
-    Business,
-    ClassSession,
-    ClassType,
-    Service,
-    ServiceStaff,
-    StaffMember,
-    StaffMembership,
-)
+from booking.models import Appointment, ClassSession, ClassType, Service, ServiceStaff, StaffMember
 from booking.models.catalog import MAX_BUFFER_MINUTES, MAX_DURATION_MINUTES
 from core.validation import check_same_business, refuse
+from tenancy.models import Business, StaffMembership
 
 MIN_DURATION_MINUTES = 5
 MAX_CAPACITY = 500

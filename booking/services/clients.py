@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from booking.models import Business, Client
+from booking.models import Client
+from tenancy.models import Business
 
 CLIENT_FIELDS = ("first_name", "last_name", "email", "phone", "notes")
 

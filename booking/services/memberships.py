@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from booking.models import Business, Client, ClientMembership, MembershipPlan
+from booking.models import Client, ClientMembership, MembershipPlan
 from booking.services.catalog import (
     name_error,
     price_error,
     save_named,
 )
 from core.validation import check_same_business, refuse
+from tenancy.models import Business
 
 MAX_VALIDITY_DAYS = 3660
 PLAN_FIELDS = ("name", "price", "validity_days", "is_active")

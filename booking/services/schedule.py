@@ -16,9 +16,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from booking import locks
-from booking.models import Business, ScheduleException, StaffMember, Weekday, WorkingHours
+from booking.models import ScheduleException, StaffMember, Weekday, WorkingHours
 from core import dates
 from core.validation import check_same_business, refuse
+from tenancy.models import Business
 
 
 def weekday_key(weekday: int) -> str:

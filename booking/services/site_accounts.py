@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from accounts.email_proof import EmailProof, ProofKind, ProofRefused, Refusal
 from accounts.models import User
 from accounts.services import register_user
-from booking.models import Business, Client
+from booking.models import Client
 from booking.services.clients import create_client_record, update_client_record
+from tenancy.models import Business
 
 LINK_LIFETIME = timedelta(days=1)
 

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from booking.models import Appointment, Business, ClassSession, Client, Service, StaffMember
+from booking.models import Appointment, ClassSession, Client, Service, StaffMember
 from booking.services import appointments, clients
+from tenancy.models import Business
 
 
 class GuestDetailsRefused(ValidationError):

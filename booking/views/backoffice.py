@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from booking import selectors
-from booking.access import LAST_BUSINESS_SESSION_KEY, backoffice_view
 from booking.forms import (
     ApiTokenForm,
     BusinessForm,
@@ -20,11 +19,14 @@ from booking.forms import (
     TeamMemberForm,
 )
 from booking.forms_catalog import membership_section
-from booking.models import ApiToken, Client, Extension, Role, StaffMembership
+from booking.models import Client
 from booking.services import clients as client_services
-from booking.services import tenants as tenant_services
 from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
+from tenancy import selectors as tenancy_selectors
+from tenancy import services as tenant_services
+from tenancy.access import LAST_BUSINESS_SESSION_KEY, backoffice_view
+from tenancy.models import ApiToken, Extension, Role, StaffMembership
 
 # Lazy: the text is chosen per request, in the user's language.
 EXTENSION_DESCRIPTIONS = {
@@ -48,7 +50,7 @@ EXTENSION_DESCRIPTIONS = {
 
 @login_required
 def business_switcher(request):
-    memberships = list(selectors.memberships_of(request.user))
+    memberships = list(tenancy_selectors.memberships_of(request.user))
     last = request.session.get(LAST_BUSINESS_SESSION_KEY)
     if len(memberships) == 1 or (last and any(m.business.slug == last for m in memberships)
                                  and request.GET.get("choose") is None):
@@ -159,7 +161,7 @@ def settings_team(request):
                              % {"email": membership.user.email})
             return redirect("booking:settings-team", slug=business.slug)
     return render(request, "backoffice/settings_team.html",
-                  {"form": form, "team": selectors.team(business=business)})
+                  {"form": form, "team": tenancy_selectors.team(business=business)})
 
 
 @backoffice_view(role=Role.MANAGER)

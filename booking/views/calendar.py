@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from booking import calendar_selectors
-from booking.access import backoffice_view
 from booking.forms_calendar import (
     AppointmentForm,
     ClientPickForm,
@@ -36,6 +35,7 @@ from booking.services import clients as client_services
 from core.errors import add_form_errors, one_line
 from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
+from tenancy.access import backoffice_view
 
 STATE_DONE = {
     AppointmentState.COMPLETED: gettext_lazy("Marked completed."),

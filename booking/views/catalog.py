@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from booking import catalog_selectors
-from booking.access import backoffice_view
 from booking.forms_catalog import (
     AssignMembershipForm,
     ClassSessionFilterForm,
@@ -31,7 +30,6 @@ from booking.models import (
     Client,
     ClientMembership,
     MembershipPlan,
-    Role,
     Service,
     StaffMember,
 )
@@ -39,6 +37,8 @@ from booking.services import catalog as catalog_services
 from booking.services import memberships as membership_services
 from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
+from tenancy.access import backoffice_view
+from tenancy.models import Role
 
 MOVES = {"up": -1, "down": 1}
 

@@ -13,17 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from booking import catalog_selectors
-from booking.access import backoffice_view
 from booking.forms_catalog import (
     INTERVALS_PER_DAY,
     DayHoursForm,
     ScheduleExceptionForm,
     day_initial,
 )
-from booking.models import Role, ScheduleException, StaffMember, Weekday
+from booking.models import ScheduleException, StaffMember, Weekday
 from booking.services import schedule as schedule_services
 from core.errors import add_form_errors
 from core.tenancy import get_for_business_or_404
+from tenancy.access import backoffice_view
+from tenancy.models import Role
 
 
 def _week_rows(week):

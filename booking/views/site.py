@@ -19,11 +19,12 @@ from accounts.email_proof import ProofRefused
 from booking import catalog_selectors
 from booking.access import client_required, remember_site_sign_in, site_view
 from booking.forms import SiteFinishSignUpForm, SiteProfileForm, SiteSignUpForm
-from booking.models import Extension, Service, WaitlistEntry
+from booking.models import Service, WaitlistEntry
 from booking.services import clients as client_services
 from booking.services import site_accounts
 from core.errors import add_form_errors, one_line
 from core.navigation import local_path
+from tenancy.models import Extension
 
 # The home page lists the class sessions of this many days.
 HOME_CLASS_DAYS = 14

@@ -25,10 +25,8 @@ from booking.forms_site import CodeForm, GuestCodeForm, GuestForm, day_from, sta
 from booking.models import (
     Appointment,
     AppointmentState,
-    Business,
     ClassSession,
     Client,
-    Extension,
     Service,
     StaffMember,
     WaitlistEntry,
@@ -40,6 +38,7 @@ from booking.services.site_booking import GuestDetailsRefused
 from core import dates
 from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
+from tenancy.models import Business, Extension
 
 # Appointments this browser booked as a guest: their confirmation pages open for it.
 BOOKED_SESSION_KEY = "site_booked_appointments"

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.models import Appointment, Business, Client, Service
+from booking.models import Appointment, Client, Service
 from giftcards import selectors
 from giftcards.models import Coupon, CouponUse, GiftCard, TransactionKind, TransactionSource
 from giftcards.services.cards import posted_transaction, redeem, refund, refuse_unusable_card
@@ -19,6 +19,7 @@ from giftcards.services.coupons import (
     release_use,
     use_coupon,
 )
+from tenancy.models import Business
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from booking.models import Business, Client
+from booking.models import Client
 from core.dates import format_day
 from core.money import format_money
 from core.validation import check_same_business, refuse
@@ -33,6 +33,7 @@ from giftcards.models import (
     TransactionSource,
 )
 from giftcards.services.checks import amount_error, business_today, trimmed, whole_number_error
+from tenancy.models import Business
 
 NEW_CODE_ATTEMPTS = 8
 

@@ -5,9 +5,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from booking.models import Business
 from core.dates import local_day
 from core.money import quantize
+from tenancy.models import Business
 
 MAX_AMOUNT = Decimal("100000.00")
 

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from booking.models import Appointment, Business, Client, Service
+from booking.models import Appointment, Client, Service
 from core.dates import format_day
 from core.money import quantize
 from core.validation import check_same_business, refuse
 from giftcards import codes, locks
 from giftcards.models import AppliesTo, Coupon, CouponOrigin, CouponUse, DiscountKind
 from giftcards.services.checks import amount_error, business_today, trimmed, whole_number_error
+from tenancy.models import Business
 
 COUPON_FIELDS = ("code", "name", "discount_kind", "value", "service", "applies_to",
                  "valid_from", "valid_until", "max_uses", "max_uses_per_client", "client",

@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.models import Business, Client
+from booking.models import Client
 from checkout.models import InvoiceLine, InvoiceState, LineKind, RefundLine
 from giftcards import selectors
 from giftcards.models import (
@@ -30,6 +30,7 @@ from giftcards.services.cards import (
     unknown_card_error,
 )
 from giftcards.services.coupons import check_coupon, coupon_for, release_use, use_coupon
+from tenancy.models import Business
 
 # Cards sold at checkout carry no offer: they are valid this long.
 CHECKOUT_VALIDITY_DAYS = 365

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from booking.models import Business, Client
+from booking.models import Client
 from core.validation import check_same_business, refuse
 from giftcards import locks, payments
 from giftcards.models import (
@@ -21,6 +21,7 @@ from giftcards.models import (
 )
 from giftcards.services.cards import cancel_card, issue_card
 from giftcards.services.checks import trimmed
+from tenancy.models import Business
 
 
 def _points_offer_error(business: Business, offer: GiftCardOffer) -> str | None:

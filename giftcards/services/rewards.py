@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from booking.models import Business, Client, Service
+from booking.models import Client, Service
 from core.dates import format_day
 from core.validation import check_same_business, refuse
 from giftcards import codes, locks, selectors
@@ -25,6 +25,7 @@ from giftcards.models import (
 from giftcards.services.cards import new_code
 from giftcards.services.checks import business_today, trimmed, whole_number_error
 from giftcards.services.coupons import discount_errors, normalise_discount
+from tenancy.models import Business
 
 TIER_FIELDS = ("name", "threshold", "discount_kind", "value", "service", "applies_to",
                "validity_days", "earns_points", "resets_card", "is_active")

@@ -15,8 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from booking import selectors as booking_selectors
-from booking.access import backoffice_view
-from booking.models import Client, Role
+from booking.models import Client
 from core.errors import add_form_errors, one_line
 from core.tenancy import get_for_business_or_404
 from giftcards import selectors
@@ -37,6 +36,8 @@ from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
 from giftcards.services import purchases as purchase_services
 from giftcards.services import rewards as reward_services
+from tenancy.access import backoffice_view
+from tenancy.models import Role
 
 PER_PAGE = 50
 CLIENT_RESULTS = 20

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from booking.models import Business, Client
+from booking.models import Client
 from loyalty import locks
 from loyalty.models import EntryKind, EntrySource, PointsEntry
 from loyalty.services.ledger import post_entry, reverse_entry
 from notifications.kinds import MessageKind
 from notifications.services import notify
+from tenancy.models import Business
 
 
 def _refuse_while_off(business: Business) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from booking.models import Appointment, AppointmentState, Business
+from booking.models import Appointment, AppointmentState
 from core.dates import format_day, local_day
 from loyalty import locks
 from loyalty.models import (
@@ -31,6 +31,7 @@ from loyalty.services.ledger import (
 )
 from notifications.kinds import MessageKind
 from notifications.services import notify_many
+from tenancy.models import Business
 
 CREDIT_BATCH = 500
 

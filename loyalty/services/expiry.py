@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from booking.models import Business
 from core.dates import format_day, local_day
 from loyalty import rules
 from loyalty.models import EntryKind, PointsAccount, PointsEntry, Program
@@ -16,6 +15,7 @@ from loyalty.selectors import lots_and_spent
 from loyalty.services.ledger import NewEntry, write_entries
 from notifications.kinds import MessageKind
 from notifications.services import notify
+from tenancy.models import Business
 
 EXPIRY_BATCH = 200
 

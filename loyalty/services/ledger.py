@@ -19,9 +19,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from booking.models import Business, Client
+from booking.models import Client
 from loyalty import events, locks
 from loyalty.models import MAX_POINTS, NO_SOURCE, EntryKind, EntrySource, PointsAccount, PointsEntry
+from tenancy.models import Business
 
 
 @dataclass(frozen=True)

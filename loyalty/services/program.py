@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.models import Business, ClassType, Service
+from booking.models import ClassType, Service
 from loyalty import locks
 from loyalty.models import MAX_POINTS, CatalogPoints, Program, ProgramPeriod
+from tenancy.models import Business
 
 PROGRAM_FIELDS = (
     "crediting_delay_hours", "members_earn", "expiry_months",

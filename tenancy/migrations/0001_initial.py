@@ -44,8 +44,8 @@ class Migration(migrations.Migration):
         ('booking', '0007_appointment_used_reward'),
         ('checkout', '0002_invoice_codes'),
         ('core', '0002_idempotencykey_claimed_at'),
-        ('giftcards', '0003_reward_tiers'),
-        ('loyalty', '0006_entry_breakdown'),
+        ('giftcards', '0004_typed_sources'),
+        ('loyalty', '0007_typed_sources'),
         ('notifications', '0001_templates_and_outbound_messages'),
         ('reports', '0001_exports_and_export_log'),
     ]

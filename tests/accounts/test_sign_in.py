@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from booking.models import Role
+from tenancy.models import Role
 from tests.factories import PASSWORD, StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

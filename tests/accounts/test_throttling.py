@@ -5,8 +5,8 @@ import redis
 from django.conf import settings
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services.tenants import set_extension
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.factories import PASSWORD, ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from booking.models import Business, Service, StaffMember
+from booking.models import Service, StaffMember
+from tenancy.models import Business
 from tests.factories import ServiceFactory, StaffMemberFactory, WorkingHoursFactory
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -1,6 +1,7 @@
 import pytest
 
-from booking.models import Client, Role
+from booking.models import Client
+from tenancy.models import Role
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking.models import Appointment, AppointmentState, Business, Extension
+from booking.models import Appointment, AppointmentState
 from booking.services.appointments import (
     book_series,
     cancel_series_from,
@@ -13,7 +13,8 @@ from booking.services.appointments import (
     plan_series,
     set_appointment_state,
 )
-from booking.services.tenants import set_extension
+from tenancy.models import Business, Extension
+from tenancy.services import set_extension
 from tests.booking.booking_setup import PARIS, next_weekday, open_salon, paris
 from tests.factories import AppointmentFactory, ClientFactory
 

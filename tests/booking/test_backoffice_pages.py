@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from booking.models import ApiToken, Business, Client, Role, StaffMembership
+from booking.models import Client
+from tenancy.models import ApiToken, Business, Role, StaffMembership
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from booking import calendar_selectors
 from booking.calendar_selectors import Block, _lay_out
-from booking.models import AppointmentState, Role, ScheduleException
+from booking.models import AppointmentState, ScheduleException
+from tenancy.models import Role
 from tests.booking.booking_setup import PARIS, next_weekday, open_salon, paris
 from tests.factories import (
     AppointmentFactory,

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Extension
-from booking.services.tenants import set_extension
 from notifications import booking_emails
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.factories import AppointmentFactory, ClientFactory, UserFactory
 from tests.fixtures.site import sign_in_on_site
 

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from booking import api_catalog
-from booking.models import ClassSession, ClientMembership, Role, Service
+from booking.models import ClassSession, ClientMembership, Service
+from tenancy.models import Role
 from tests import test_tenant_isolation
 from tests.factories import (
     ClassSessionFactory,

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.forms_catalog import ClassSessionForm
-from booking.models import ClassSession, ClassType, Role, Service, StaffMember
+from booking.models import ClassSession, ClassType, Service, StaffMember
 from booking.services import catalog
+from tenancy.models import Role
 from tests.factories import (
     ClassSessionFactory,
     ClassTypeFactory,

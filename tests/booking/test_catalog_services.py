@@ -8,15 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking.models import (
-    AppointmentState,
-    ClassSession,
-    Role,
-    Service,
-    ServiceStaff,
-    StaffMember,
-)
+from booking.models import AppointmentState, ClassSession, Service, ServiceStaff, StaffMember
 from booking.services import catalog
+from tenancy.models import Role
 from tests.factories import (
     AppointmentFactory,
     ClassSessionFactory,

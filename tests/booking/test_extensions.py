@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from booking.models import Business, Extension
-from booking.services.tenants import set_extension
+from tenancy.models import Business, Extension
+from tenancy.services import set_extension
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.catalog_selectors import has_active_membership
-from booking.models import ClientMembership, MembershipPlan, Role
+from booking.models import ClientMembership, MembershipPlan
 from booking.services import memberships
+from tenancy.models import Role
 from tests.factories import ClientFactory, ClientMembershipFactory, MembershipPlanFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from booking.models import Role
+from tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 

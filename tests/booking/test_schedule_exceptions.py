@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Role, ScheduleException
+from booking.models import ScheduleException
 from booking.services import schedule
+from tenancy.models import Role
 from tests.factories import ScheduleExceptionFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ test_site_sign_up.py)."""
 import pytest
 from django.urls import reverse
 
-from booking.models import Client, Extension
-from booking.services.tenants import set_extension
+from booking.models import Client
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.factories import PASSWORD, ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,10 @@ from django.utils import timezone
 from booking import codes
 from booking.codes import AppliedCode
 from booking.forms_site import start_param
-from booking.models import Appointment, AppointmentState, Client, Extension
+from booking.models import Appointment, AppointmentState, Client
 from booking.services.appointments import book_appointment, book_class_seat
-from booking.services.tenants import set_extension
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.booking.booking_setup import PARIS, next_weekday, open_salon, paris
 from tests.factories import (
     PASSWORD,

@@ -6,13 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Appointment, AppointmentState, Client, Extension, WaitlistEntry
+from booking.models import Appointment, AppointmentState, Client, WaitlistEntry
 from booking.services.appointments import (
     book_class_seat,
     cancel_appointment,
     join_waitlist,
 )
-from booking.services.tenants import set_extension
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.factories import ClassSessionFactory, ClassTypeFactory, ClientFactory, UserFactory
 from tests.fixtures.site import sign_in_on_site
 

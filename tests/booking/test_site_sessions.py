@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services.tenants import set_extension
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.factories import PASSWORD, ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from booking.models import Appointment, Client, Extension
-from booking.services.tenants import set_extension
+from booking.models import Appointment, Client
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.factories import PASSWORD, AppointmentFactory, ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

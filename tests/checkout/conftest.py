@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from checkout import hooks, services
 from checkout.services import TenderInput
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.factories import AppointmentFactory, ProductFactory, ServiceFactory
 
 

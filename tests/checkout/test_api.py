@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from booking.models import Role
 from checkout import api as checkout_api
 from checkout.models import Invoice, InvoiceState, Payment, Product, Refund
+from tenancy.models import Role
 from tests.checkout.conftest import draft, paid, today_appointment
 from tests.factories import ClientFactory, ProductFactory
 from tests.test_architecture import orm_writes, tenant_models, unscoped_tenant_queries

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Role
 from checkout import services
 from checkout.models import Invoice, InvoiceLine, InvoiceState
+from tenancy.models import Role
 from tests.checkout.conftest import draft, paid, today_appointment
 from tests.factories import ClientFactory, ProductFactory
 

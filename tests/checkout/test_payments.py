@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from checkout import services
 from checkout.models import Invoice, InvoiceCounter, InvoiceState, Payment, Tender
 from checkout.services import TenderInput
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.checkout.conftest import card, cash, draft, paid
 from tests.factories import BusinessFactory, ProductFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from booking.models import Role
+from tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from booking.models import Client, Extension, Role
-from booking.services.tenants import set_extension
+from booking.models import Client
+from tenancy.models import Extension, Role
+from tenancy.services import set_extension
 
 pytestmark = pytest.mark.django_db
 

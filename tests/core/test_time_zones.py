@@ -8,7 +8,8 @@ import pytest
 from django.test import Client as BrowserClient
 from django.utils import timezone
 
-from booking.models import Appointment, Role
+from booking.models import Appointment
+from tenancy.models import Role
 from tests.booking.booking_setup import next_weekday, open_salon
 from tests.factories import BusinessFactory, ClientFactory, StaffMembershipFactory
 

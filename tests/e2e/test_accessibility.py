@@ -4,9 +4,9 @@ and Ukrainian, at phone width: no serious or critical WCAG 2.2 AA violation."""
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension, Role
-from booking.services.tenants import set_extension
 from loyalty.services import adjustments
+from tenancy.models import Extension, Role
+from tenancy.services import set_extension
 from tests.booking.booking_setup import open_salon
 from tests.factories import (
     ClientFactory,

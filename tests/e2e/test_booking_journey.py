@@ -7,8 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking.models import Appointment, AppointmentState, Extension
-from booking.services.tenants import set_extension
+from booking.models import Appointment, AppointmentState
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.booking.booking_setup import next_weekday, open_salon, paris
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -5,9 +5,9 @@ looked broken (progress bars, the loyalty email editors) look as designed."""
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension, Role
-from booking.services.tenants import set_extension
 from loyalty.services import adjustments
+from tenancy.models import Extension, Role
+from tenancy.services import set_extension
 from tests.factories import ClientFactory, StaffMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,8 @@ it returns; the client sees them on the booking site's Loyalty tab."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking.models import Extension, Role
-from booking.services.tenants import set_extension
+from tenancy.models import Extension, Role
+from tenancy.services import set_extension
 from tests.factories import PASSWORD, ClientFactory, StaffMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking.models import Extension, Role
-from booking.services.tenants import set_extension
 from checkout import services as checkout_services
 from giftcards.models import Coupon
 from loyalty.services import adjustments
+from tenancy.models import Extension, Role
+from tenancy.services import set_extension
 from tests.factories import (
     PASSWORD,
     ClientFactory,

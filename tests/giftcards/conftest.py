@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 
 
 @pytest.fixture

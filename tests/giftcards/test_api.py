@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from booking.models import Role
 from giftcards.models import Coupon, GiftCard, GiftCardOffer
+from tenancy.models import Role
 from tests.giftcards.conftest import issue
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services.tenants import set_extension
 from giftcards.models import Coupon, CouponOrigin, GiftCard, GiftCardOffer
 from giftcards.services import cards as card_services
 from notifications.models import OutboundMessage
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.factories import ClientFactory, CouponFactory, GiftCardFactory
 from tests.giftcards.conftest import coupon, issue
 

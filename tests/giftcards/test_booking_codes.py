@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking.models import Appointment, Extension
+from booking.models import Appointment
 from booking.services.appointments import book_appointment, cancel_appointment
-from booking.services.tenants import set_extension
 from giftcards.models import CouponUse
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.booking.booking_setup import next_weekday, open_salon, paris
 from tests.booking.test_site_booking import GUEST, confirm_url
 from tests.factories import ClientFactory

@@ -6,14 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from checkout import services as checkout
 from checkout.models import InvoiceState, Payment, Tender
 from checkout.services import TenderInput
 from giftcards.models import GiftCard, GiftCardOrigin, TransactionKind
 from loyalty.models import PointsEntry
 from loyalty.services import program
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.checkout.conftest import cash, draft
 from tests.factories import ClientFactory, ServiceFactory
 from tests.giftcards.conftest import issue

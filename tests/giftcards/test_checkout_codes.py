@@ -9,13 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from checkout import services as checkout
 from checkout.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceState, LineKind
 from giftcards.models import Coupon, CouponUse
 from loyalty import selectors as loyalty_selectors
 from loyalty.services import program
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.checkout.conftest import cash, draft
 from tests.factories import ClientFactory, ProductFactory, ServiceFactory
 from tests.giftcards.conftest import coupon, issue

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from checkout.models import InvoiceState
 from giftcards.models import Coupon
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.checkout.conftest import draft
 from tests.factories import ClientFactory, ServiceFactory
 from tests.giftcards.conftest import coupon, issue

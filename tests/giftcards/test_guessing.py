@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services.tenants import set_extension
 from giftcards import guessing
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.booking.booking_setup import next_weekday, open_salon, paris
 from tests.booking.test_site_booking import GUEST, confirm_url
 from tests.giftcards.conftest import coupon, issue

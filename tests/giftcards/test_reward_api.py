@@ -2,8 +2,8 @@
 
 import pytest
 
-from booking.models import Role
 from giftcards.models import Coupon, CouponOrigin, RewardTier
+from tenancy.models import Role
 from tests.factories import ClientFactory, RewardTierFactory
 
 pytestmark = pytest.mark.django_db

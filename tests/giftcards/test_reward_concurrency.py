@@ -9,13 +9,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from giftcards.models import Coupon
 from giftcards.services import rewards as reward_services
 from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import ledger as loyalty_ledger
 from loyalty.services import program as loyalty_program
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.factories import AppointmentFactory, ClientFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

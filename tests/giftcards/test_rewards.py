@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from booking.services.appointments import book_appointment
 from giftcards import selectors
 from giftcards.models import Coupon, CouponOrigin
@@ -24,6 +22,8 @@ from loyalty.services import ledger as loyalty_ledger
 from loyalty.services import program as loyalty_program
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.booking.booking_setup import next_weekday, open_salon, paris
 from tests.factories import ClientFactory, GiftCardFactory, ServiceFactory
 

@@ -9,12 +9,12 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services.tenants import set_extension
 from giftcards.models import GiftCard, GiftCardOrigin, GiftCardPurchase, PurchaseState
 from loyalty import selectors as loyalty_selectors
 from loyalty.services import adjustments
 from notifications.models import OutboundMessage
+from tenancy.models import Extension
+from tenancy.services import set_extension
 from tests.factories import ClientFactory, GiftCardOfferFactory, UserFactory
 from tests.fixtures.site import sign_in_on_site
 from tests.giftcards.conftest import issue

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from loyalty.services import program
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.factories import AppointmentFactory, ClientFactory, ServiceFactory, UserFactory
 from tests.fixtures.site import sign_in_on_site
 from tests.test_translations import compiled_catalogs, fresh_translations  # noqa: F401

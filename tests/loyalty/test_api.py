@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from django.utils.dateparse import parse_datetime
 
-from booking.models import Extension, Role
-from booking.services import tenants as tenant_services
 from loyalty import selectors
 from loyalty.models import EntryKind, PointsEntry, Program
 from loyalty.services import adjustments, crediting
 from loyalty.services import program as program_services
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
+from tenancy import services as tenant_services
+from tenancy.models import Extension, Role
 from tests.loyalty.conftest import ended
 
 pytestmark = pytest.mark.django_db

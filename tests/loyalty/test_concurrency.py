@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from rest_framework.test import APIClient
 
-from booking.models import Role
 from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import adjustments as loyalty_adjustments
+from tenancy.models import Role
 from tests.factories import GiftCardFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from booking.models import AppointmentState
-from booking.services import tenants as tenant_services
 from booking.services.appointments import cancel_appointment, set_appointment_state
 from loyalty import selectors
 from loyalty.models import AppointmentCredit, EntryKind, EntrySource, PointsEntry
 from loyalty.services import crediting as loyalty_crediting
 from loyalty.services import ledger as loyalty_ledger
 from loyalty.services import program as loyalty_program
+from tenancy import services as tenant_services
 from tests.factories import ClientMembershipFactory, GiftCardFactory
 from tests.loyalty.conftest import ended
 
@@ -106,7 +106,7 @@ def test_a_visit_after_the_membership_ends_shows_its_pending_points(business, fa
 
 
 def test_nothing_is_earned_while_the_program_is_off(business, fan, colour):
-    from booking.models import Extension
+    from tenancy.models import Extension
     tenant_services.set_extension(business=business, extension=Extension.LOYALTY, enabled=False)
     ended(business, fan, colour)
     loyalty_crediting.credit_due_appointments()

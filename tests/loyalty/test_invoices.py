@@ -6,14 +6,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from checkout import services as checkout_services
 from checkout.services import TenderInput
 from loyalty import selectors
 from loyalty.models import EntryKind, EntrySource, PointsEntry
 from loyalty.services import ledger as loyalty_ledger
 from loyalty.services import program as loyalty_program
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.factories import ProductFactory
 
 

@@ -15,8 +15,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from booking.models import AppointmentState, Extension
-from booking.services import tenants as tenant_services
+from booking.models import AppointmentState
 from booking.services.appointments import cancel_appointment
 from checkout import services as checkout_services
 from checkout.services import TenderInput
@@ -25,6 +24,8 @@ from loyalty.services import adjustments as loyalty_adjustments
 from loyalty.services import crediting as loyalty_crediting
 from loyalty.services import expiry as loyalty_expiry
 from loyalty.services import program as loyalty_program
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.factories import (
     BusinessFactory,
     ClientFactory,

@@ -4,11 +4,11 @@ the client page's history with undo, and the client's tab on the booking site.""
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from loyalty import selectors
 from loyalty.models import CatalogPoints, EntryKind, PointsEntry, Program
 from loyalty.services import adjustments, program
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.factories import ClientFactory
 from tests.loyalty.conftest import ended, signed_in_client
 

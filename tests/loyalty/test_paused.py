@@ -5,9 +5,9 @@ office's loyalty pages still open, and "Add points" says why it cannot add any."
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from loyalty.services import adjustments
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.loyalty.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from booking import confirmation
-from booking.models import Role
 from loyalty import selectors
 from loyalty.models import EntryKind
 from loyalty.services import ledger as loyalty_ledger
 from loyalty.services import program as loyalty_program
+from tenancy.models import Role
 from tests.factories import AppointmentFactory
 from tests.loyalty.conftest import signed_in_client
 from tests.test_translations import (  # noqa: F401

@@ -7,11 +7,11 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from booking.models import Extension
-from booking.services import tenants as tenant_services
 from loyalty import selectors
 from loyalty.models import AppointmentCredit
 from loyalty.services import crediting
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.loyalty.conftest import ended
 
 

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from booking.models import Business
 from notifications.kinds import MessageKind
 from notifications.models import MessageReason, MessageStatus, MessageTemplate, OutboundMessage
+from tenancy.models import Business
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ one to see what was sent."""
 
 import pytest
 
-from booking.models import Role
 from notifications.kinds import MessageKind
 from notifications.models import MessageReason, MessageStatus
+from tenancy.models import Role
 from tests.factories import ClientFactory, OutboundMessageFactory
 
 pytestmark = pytest.mark.django_db

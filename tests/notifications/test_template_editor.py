@@ -5,10 +5,10 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from booking.models import Role
 from notifications.kinds import MessageKind
 from notifications.models import MessageTemplate
 from notifications.services import save_template
+from tenancy.models import Role
 from tests.factories import MessageTemplateFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,12 +4,12 @@ on loopback), after the transaction commits."""
 import pytest
 from django.db import transaction
 
-from booking.models import Business
 from config.celery import app as celery_app
 from notifications.kinds import MessageKind
 from notifications.models import MessageReason, MessageStatus, OutboundMessage
 from notifications.services import notify, save_template
 from notifications.tasks import requeue_stale_messages_task
+from tenancy.models import Business
 from tests.factories import BusinessFactory, ClientFactory
 from tests.fixtures.worker import wait_until
 

@@ -13,8 +13,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from booking.models import Role
 from config.wsgi import application
+from tenancy.models import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -22,11 +22,11 @@ from django.db import close_old_connections, connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from booking.models import Role
-from booking.services.tenants import issue_api_token
 from loyalty.models import AppointmentCredit, EntryKind, PointsAccount, PointsEntry
 from loyalty.services import program
 from loyalty.tasks import credit_due_appointments_task
+from tenancy.models import Role
+from tenancy.services import issue_api_token
 from tests.factories import ClientFactory, ServiceFactory, StaffMembershipFactory
 from tests.fixtures.mail import free_port
 from tests.fixtures.worker import (

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from booking.access import SITE_SIGN_INS
-from booking.models import Extension, Role
-from booking.services.tenants import set_extension
+from tenancy.models import Extension, Role
+from tenancy.services import set_extension
 from tests.factories import ClientFactory, UserFactory, make_tenant_rows
 from tests.test_tenant_isolation import (
     BACKOFFICE_PREFIX,

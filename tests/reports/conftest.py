@@ -8,7 +8,7 @@ from django.core.files.storage import storages
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from booking.models import Role
+from tenancy.models import Role
 from tests.test_translations import compiled_catalogs, fresh_translations  # noqa: F401
 
 

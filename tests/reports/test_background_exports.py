@@ -11,10 +11,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Client, Role
+from booking.models import Client
 from config.celery import app as celery_app
 from reports import exporters, services, tasks
 from reports.models import ExportAudit, ExportJob, ExportState
+from tenancy.models import Role
 from tests.factories import ClientFactory, ExportJobFactory
 from tests.fixtures.worker import wait_until
 from tests.reports.conftest import body, csv_rows, report_url, xlsx_sheets

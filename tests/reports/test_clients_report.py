@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import AppointmentState, Extension
-from booking.services import tenants as tenant_services
+from booking.models import AppointmentState
 from checkout import services as checkout_services
 from loyalty.models import EntryKind
 from loyalty.services import ledger
+from tenancy import services as tenant_services
+from tenancy.models import Extension
 from tests.checkout.conftest import paid
 from tests.factories import AppointmentFactory, ClientFactory, ProductFactory
 from tests.reports.conftest import report_url

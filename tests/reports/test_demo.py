@@ -2,9 +2,9 @@
 
 import pytest
 
-from booking.models import Role
 from demo import reports as demo_reports
 from reports.models import ExportAudit
+from tenancy.models import Role
 from tests.factories import BusinessFactory, ClientFactory, StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from booking.models import AppointmentState, Business
+from booking.models import AppointmentState
 from reports.models import ExportAudit, ExportJob
+from tenancy.models import Business
 from tests.factories import AppointmentFactory, ClientFactory, UserFactory
 from tests.reports.conftest import body, csv_rows, export, report_url, xlsx_sheets
 

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Extension
-from booking.services.tenants import set_extension
 from giftcards.services import cards as card_services
 from reports import selectors
+from tenancy.models import Extension
+from tenancy.services import set_extension
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ export reports); adding points from a report stays with owners and managers."""
 import pytest
 from django.urls import reverse
 
-from booking.models import Extension, Role
-from booking.services import tenants as tenant_services
 from loyalty.services import adjustments
 from reports.models import ExportJob
+from tenancy import services as tenant_services
+from tenancy.models import Extension, Role
 from tests.factories import ClientFactory
 from tests.reports.conftest import body, csv_rows, export, report_url
 from tests.reports.test_background_exports import finished_job

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('giftcards', '0003_reward_tiers'),
+        ('giftcards', '0004_typed_sources'),
         ('tenancy', '0001_initial'),
     ]
 

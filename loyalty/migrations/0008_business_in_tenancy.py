@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('loyalty', '0006_entry_breakdown'),
+        ('loyalty', '0007_typed_sources'),
         ('tenancy', '0001_initial'),
     ]
 
