@@ -13,7 +13,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from booking.models import Appointment, Client, Service
-from checkout import selectors, services
+from checkout import selectors
 from checkout.models import (
     DiscountKind,
     Invoice,
@@ -26,6 +26,9 @@ from checkout.models import (
     RefundLine,
     Tender,
 )
+from checkout.services import drafts, products
+from checkout.services import payments as payment_services
+from checkout.services import refunds as refund_services
 from core.api import BusinessRowField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
@@ -71,14 +74,14 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        product = services.create_product(business=self.business, **serializer.validated_data)
+        product = products.create_product(business=self.business, **serializer.validated_data)
         return Response(self.get_serializer(product).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, product_pk=None, partial=False):
         product = self.get_object()
         serializer = self.get_serializer(product, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        product = services.update_product(business=self.business, product=product,
+        product = products.update_product(business=self.business, product=product,
                                           **serializer.validated_data)
         return Response(self.get_serializer(product).data)
 
@@ -267,15 +270,15 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
     def create(self, request):
         data = InvoiceCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        invoice = services.start_invoice(business=self.business,
-                                         client=data.validated_data.get("client"),
-                                         by=request.user)
+        invoice = drafts.start_invoice(business=self.business,
+                                       client=data.validated_data.get("client"),
+                                       by=request.user)
         return self._respond(invoice, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request, invoice_pk=None):
         """Discard a draft (paid invoices are kept: refund them instead)."""
-        services.discard_invoice(business=self.business, invoice=self.get_object())
+        drafts.discard_invoice(business=self.business, invoice=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=InvoiceCreateSerializer, responses=InvoiceSerializer)
@@ -285,8 +288,8 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
         invoice = self.get_object()
         data = InvoiceCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        services.set_invoice_client(business=self.business, invoice=invoice,
-                                    client=data.validated_data.get("client"))
+        drafts.set_invoice_client(business=self.business, invoice=invoice,
+                                  client=data.validated_data.get("client"))
         return self._respond(invoice)
 
     @extend_schema(request=LineCreateSerializer, responses={201: InvoiceSerializer})
@@ -299,23 +302,23 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
         data.is_valid(raise_exception=True)
         values, business = data.validated_data, self.business
         if "appointment" in values:
-            services.add_appointment_line(business=business, invoice=invoice,
-                                          appointment=values["appointment"],
-                                          tax_rate=values.get("tax_rate"))
+            drafts.add_appointment_line(business=business, invoice=invoice,
+                                        appointment=values["appointment"],
+                                        tax_rate=values.get("tax_rate"))
         elif values["kind"] == LineKind.SERVICE:
-            services.add_service_line(business=business, invoice=invoice,
-                                      service=values["service"],
-                                      description=values.get("description", ""),
-                                      unit_price=values.get("unit_price"),
-                                      quantity=values["quantity"],
-                                      tax_rate=values.get("tax_rate"))
+            drafts.add_service_line(business=business, invoice=invoice,
+                                    service=values["service"],
+                                    description=values.get("description", ""),
+                                    unit_price=values.get("unit_price"),
+                                    quantity=values["quantity"],
+                                    tax_rate=values.get("tax_rate"))
         elif values["kind"] == LineKind.PRODUCT:
-            services.add_product_line(business=business, invoice=invoice,
-                                      product=values["product"], quantity=values["quantity"])
+            drafts.add_product_line(business=business, invoice=invoice,
+                                    product=values["product"], quantity=values["quantity"])
         else:
-            services.add_gift_card_line(business=business, invoice=invoice,
-                                        amount=values["amount"],
-                                        description=values.get("description", ""))
+            drafts.add_gift_card_line(business=business, invoice=invoice,
+                                      amount=values["amount"],
+                                      description=values.get("description", ""))
         return self._respond(invoice, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=InvoiceSerializer)
@@ -324,7 +327,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
         invoice = self.get_object()
         line = get_for_business_or_404(InvoiceLine, self.business, pk=invoice_line_pk,
                                        invoice=invoice)
-        services.remove_line(business=self.business, invoice=invoice, line=line)
+        drafts.remove_line(business=self.business, invoice=invoice, line=line)
         return self._respond(invoice)
 
     @extend_schema(request=DiscountSerializer, responses=InvoiceSerializer)
@@ -334,9 +337,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
         invoice = self.get_object()
         data = DiscountSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.set_invoice_discount(business=self.business, invoice=invoice,
-                                      kind=data.validated_data["discount_kind"],
-                                      value=data.validated_data["discount_value"])
+        drafts.set_invoice_discount(business=self.business, invoice=invoice,
+                                    kind=data.validated_data["discount_kind"],
+                                    value=data.validated_data["discount_value"])
         return self._respond(invoice)
 
     @extend_schema(request=DiscountSerializer, responses=InvoiceSerializer)
@@ -348,9 +351,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
                                        invoice=invoice)
         data = DiscountSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.set_line_discount(business=self.business, invoice=invoice, line=line,
-                                   kind=data.validated_data["discount_kind"],
-                                   value=data.validated_data["discount_value"])
+        drafts.set_line_discount(business=self.business, invoice=invoice, line=line,
+                                 kind=data.validated_data["discount_kind"],
+                                 value=data.validated_data["discount_value"])
         return self._respond(invoice)
 
     @extend_schema(methods=["POST"], request=InvoiceCodeSerializer, responses=InvoiceSerializer,
@@ -366,12 +369,12 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
     def code(self, request, invoice_pk=None):
         invoice = self.get_object()
         if request.method == "DELETE":
-            services.remove_code(business=self.business, invoice=invoice)
+            drafts.remove_code(business=self.business, invoice=invoice)
             return self._respond(invoice)
         data = InvoiceCodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.apply_code(business=self.business, invoice=invoice,
-                            code=data.validated_data["code"])
+        drafts.apply_code(business=self.business, invoice=invoice,
+                          code=data.validated_data["code"])
         return self._respond(invoice)
 
     @extend_schema(request=PaySerializer, responses=PaymentResultSerializer)
@@ -386,9 +389,10 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
         invoice = self.get_object()
         data = PaySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.pay_invoice(
+        result = payment_services.pay_invoice(
             business=self.business, invoice=invoice, by=request.user,
-            tenders=[services.TenderInput(**tender) for tender in data.validated_data["tenders"]])
+            tenders=[payment_services.TenderInput(**tender)
+                     for tender in data.validated_data["tenders"]])
         return self._respond(result.invoice, change=result.change, warnings=result.warnings)
 
     @extend_schema(request=RefundRequestSerializer, responses={201: InvoiceSerializer})
@@ -405,9 +409,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
             quantities = {}
             for row in data.validated_data["lines"]:
                 quantities[row["line"]] = quantities.get(row["line"], 0) + row["quantity"]
-        services.refund_invoice(business=self.business, invoice=invoice,
-                                quantities=quantities, by=request.user,
-                                reason=data.validated_data["reason"])
+        refund_services.refund_invoice(business=self.business, invoice=invoice,
+                                       quantities=quantities, by=request.user,
+                                       reason=data.validated_data["reason"])
         return self._respond(invoice, status.HTTP_201_CREATED)
 
 

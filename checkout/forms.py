@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.models import Appointment, Client, Service
 from checkout import selectors
 from checkout.models import DiscountKind, InvoiceState, Product, Tender
-from checkout.services import TenderInput
+from checkout.services.payments import TenderInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors as booking_selectors
-from checkout import hooks, selectors, services
+from checkout import hooks, selectors
 from checkout.forms import (
     AppointmentLineForm,
     CheckoutSettingsForm,
@@ -35,6 +35,8 @@ from checkout.forms import (
     ServiceLineForm,
 )
 from checkout.models import Invoice, InvoiceLine, Product
+from checkout.services import checkout_settings as settings_services
+from checkout.services import drafts, payments, products, refunds
 from core.errors import add_form_errors, one_line
 from core.money import format_money
 from core.tenancy import get_for_business_or_404
@@ -68,8 +70,8 @@ def checkout_start(request):
     form = ClientChoiceForm(request.POST if request.method == "POST" else None,
                             business=business)
     if request.method == "POST" and form.is_valid():
-        invoice = services.start_invoice(business=business, client=form.cleaned_data["client"],
-                                         by=request.user)
+        invoice = drafts.start_invoice(business=business, client=form.cleaned_data["client"],
+                                       by=request.user)
         return redirect(_url(request, "draft", invoice.pk))
     text, found = _search(request)
     context = {"form": form, "q": text, "found": found,
@@ -160,7 +162,7 @@ def _draft_action(request, invoice_pk: int, form, write, *, slot: str):
 def draft_client(request, invoice_pk):
     return _draft_action(
         request, invoice_pk, ClientChoiceForm(request.POST, business=request.business),
-        lambda invoice, values: services.set_invoice_client(
+        lambda invoice, values: drafts.set_invoice_client(
             business=request.business, invoice=invoice, client=values["client"]),
         slot="client_form")
 
@@ -170,7 +172,7 @@ def draft_client(request, invoice_pk):
 def add_appointment_line(request, invoice_pk):
     return _draft_action(
         request, invoice_pk, AppointmentLineForm(request.POST, business=request.business),
-        lambda invoice, values: services.add_appointment_line(
+        lambda invoice, values: drafts.add_appointment_line(
             business=request.business, invoice=invoice, appointment=values["appointment"]),
         slot="appointment_form")
 
@@ -182,8 +184,8 @@ def add_service_line(request, invoice_pk):
     form = ServiceLineForm(request.POST, business=business)
     return _draft_action(
         request, invoice_pk, form,
-        lambda invoice, values: services.add_service_line(business=business, invoice=invoice,
-                                                          **values),
+        lambda invoice, values: drafts.add_service_line(business=business, invoice=invoice,
+                                                        **values),
         slot="service_form")
 
 
@@ -192,8 +194,8 @@ def add_service_line(request, invoice_pk):
 def add_product_line(request, invoice_pk):
     return _draft_action(
         request, invoice_pk, ProductLineForm(request.POST, business=request.business),
-        lambda invoice, values: services.add_product_line(business=request.business,
-                                                          invoice=invoice, **values),
+        lambda invoice, values: drafts.add_product_line(business=request.business,
+                                                        invoice=invoice, **values),
         slot="product_form")
 
 
@@ -202,8 +204,8 @@ def add_product_line(request, invoice_pk):
 def add_gift_card_line(request, invoice_pk):
     return _draft_action(
         request, invoice_pk, GiftCardLineForm(request.POST),
-        lambda invoice, values: services.add_gift_card_line(business=request.business,
-                                                            invoice=invoice, **values),
+        lambda invoice, values: drafts.add_gift_card_line(business=request.business,
+                                                          invoice=invoice, **values),
         slot="gift_card_form")
 
 
@@ -212,7 +214,7 @@ def add_gift_card_line(request, invoice_pk):
 def set_invoice_discount(request, invoice_pk):
     return _draft_action(
         request, invoice_pk, DiscountForm(request.POST),
-        lambda invoice, values: services.set_invoice_discount(
+        lambda invoice, values: drafts.set_invoice_discount(
             business=request.business, invoice=invoice, kind=values["discount_kind"],
             value=values["discount_value"]),
         slot="discount_form")
@@ -223,8 +225,8 @@ def set_invoice_discount(request, invoice_pk):
 def apply_code(request, invoice_pk):
     return _draft_action(
         request, invoice_pk, CodeForm(request.POST),
-        lambda invoice, values: services.apply_code(business=request.business,
-                                                    invoice=invoice, code=values["code"]),
+        lambda invoice, values: drafts.apply_code(business=request.business,
+                                                  invoice=invoice, code=values["code"]),
         slot="code_form")
 
 
@@ -233,7 +235,7 @@ def apply_code(request, invoice_pk):
 def remove_code(request, invoice_pk):
     invoice = get_for_business_or_404(Invoice, request.business, pk=invoice_pk)
     try:
-        services.remove_code(business=request.business, invoice=invoice)
+        drafts.remove_code(business=request.business, invoice=invoice)
     except ValidationError as refusal:
         messages.error(request, one_line(refusal))
     if request.htmx:
@@ -281,9 +283,9 @@ def set_line_discount(request, invoice_pk, invoice_line_pk):
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values()
                                    for error in errors])
-        services.set_line_discount(business=request.business, invoice=invoice, line=line,
-                                   kind=form.cleaned_data["discount_kind"],
-                                   value=form.cleaned_data["discount_value"])
+        drafts.set_line_discount(business=request.business, invoice=invoice, line=line,
+                                 kind=form.cleaned_data["discount_kind"],
+                                 value=form.cleaned_data["discount_value"])
 
     return _line_action(request, invoice_pk, invoice_line_pk, write)
 
@@ -292,8 +294,8 @@ def set_line_discount(request, invoice_pk, invoice_line_pk):
 @backoffice_view
 def remove_line(request, invoice_pk, invoice_line_pk):
     return _line_action(request, invoice_pk, invoice_line_pk, lambda invoice, line:
-                        services.remove_line(business=request.business, invoice=invoice,
-                                             line=line))
+                        drafts.remove_line(business=request.business, invoice=invoice,
+                                           line=line))
 
 
 @require_POST
@@ -301,7 +303,7 @@ def remove_line(request, invoice_pk, invoice_line_pk):
 def discard_draft(request, invoice_pk):
     invoice = get_for_business_or_404(Invoice, request.business, pk=invoice_pk)
     try:
-        services.discard_invoice(business=request.business, invoice=invoice)
+        drafts.discard_invoice(business=request.business, invoice=invoice)
     except ValidationError as refusal:
         messages.error(request, one_line(refusal))
         return redirect(_url(request, "invoice-detail", invoice.pk))
@@ -317,7 +319,7 @@ def pay(request, invoice_pk):
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
-            result = services.pay_invoice(business=business, invoice=invoice,
+            result = payments.pay_invoice(business=business, invoice=invoice,
                                           tenders=form.tenders(), by=request.user)
         except ValidationError as refusal:
             add_form_errors(form, refusal)
@@ -378,10 +380,10 @@ def invoice_refund(request, invoice_pk):
     form = RefundForm(request.POST, invoice=invoice)
     if form.is_valid():
         try:
-            refund = services.refund_invoice(business=business, invoice=invoice,
-                                             quantities=form.quantities(),
-                                             reason=form.cleaned_data["reason"],
-                                             by=request.user)
+            refund = refunds.refund_invoice(business=business, invoice=invoice,
+                                            quantities=form.quantities(),
+                                            reason=form.cleaned_data["reason"],
+                                            by=request.user)
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:
@@ -435,7 +437,7 @@ def _save_form(request, form, write, *, success: str):
 @backoffice_view(role=Role.MANAGER)
 def product_create(request):
     form = ProductForm(request.POST or None)
-    saved = _save_form(request, form, lambda **values: services.create_product(
+    saved = _save_form(request, form, lambda **values: products.create_product(
         business=request.business, **values), success=_("Product saved."))
     return saved or _product_form_page(request, form, title=_("New product"),
                                        submit=_("Create"))
@@ -445,8 +447,8 @@ def product_create(request):
 def product_edit(request, product_pk):
     product = get_for_business_or_404(Product, request.business, pk=product_pk)
     form = ProductForm(request.POST or None, initial={
-        name: getattr(product, name) for name in services.PRODUCT_FIELDS})
-    saved = _save_form(request, form, lambda **values: services.update_product(
+        name: getattr(product, name) for name in products.PRODUCT_FIELDS})
+    saved = _save_form(request, form, lambda **values: products.update_product(
         business=request.business, product=product, **values), success=_("Product saved."))
     return saved or _product_form_page(request, form, title=product.name, submit=_("Save"))
 
@@ -456,7 +458,7 @@ def checkout_settings(request):
     form = CheckoutSettingsForm(request.POST or None, initial={
         "service_tax_rate": selectors.checkout_settings(
             business=request.business).service_tax_rate})
-    saved = _save_form(request, form, lambda **values: services.update_checkout_settings(
+    saved = _save_form(request, form, lambda **values: settings_services.update_checkout_settings(
         business=request.business, **values), success=_("Checkout settings saved."))
     return saved or _product_form_page(request, form, title=_("Checkout settings"),
                                        submit=_("Save"))

@@ -8,9 +8,9 @@ twice changes nothing.
 from decimal import Decimal
 
 from booking.models import Appointment, AppointmentState, Client
-from checkout import services
 from checkout.models import Invoice, Product
-from checkout.services import TenderInput
+from checkout.services import drafts, payments, products
+from checkout.services.payments import TenderInput
 from tenancy.models import Business
 
 PRODUCTS = {
@@ -32,7 +32,7 @@ def _products(business: Business, rows) -> dict[str, Product]:
     shelf = {}
     for name, sku, price, tax_rate, stock in rows:
         product = Product.objects.for_business(business).filter(sku=sku).first()
-        shelf[sku] = product or services.create_product(
+        shelf[sku] = product or products.create_product(
             business=business, name=name, sku=sku, price=Decimal(price),
             tax_rate=Decimal(tax_rate), stock=stock)
     return shelf
@@ -43,15 +43,15 @@ def _claires_visit(business: Business, shelf: dict[str, Product]) -> None:
                                                           last_name="Martin").first()
     if claire is None or Invoice.objects.for_business(business).filter(client=claire).exists():
         return
-    invoice = services.start_invoice(business=business, client=claire)
+    invoice = drafts.start_invoice(business=business, client=claire)
     visit = (Appointment.objects.for_business(business)
              .filter(client=claire, state=AppointmentState.COMPLETED)
              .order_by("-starts_at").first())
     if visit is not None:
-        services.add_appointment_line(business=business, invoice=invoice, appointment=visit)
-    services.add_product_line(business=business, invoice=invoice, product=shelf["AL-HU-50"])
+        drafts.add_appointment_line(business=business, invoice=invoice, appointment=visit)
+    drafts.add_product_line(business=business, invoice=invoice, product=shelf["AL-HU-50"])
     invoice.refresh_from_db()
-    services.pay_invoice(business=business, invoice=invoice, tenders=[
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[
         TenderInput(tender="card", amount=invoice.total, reference="TPE 004211")])
 
 

@@ -329,7 +329,7 @@ class InvoiceCounterFactory(factory.django.DjangoModelFactory):
 
 
 class InvoiceFactory(factory.django.DjangoModelFactory):
-    """A draft; paid invoices come from checkout.services.pay_invoice."""
+    """A draft; paid invoices come from checkout.services.payments.pay_invoice."""
 
     class Meta:
         model = Invoice

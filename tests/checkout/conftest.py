@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from checkout import hooks, services
-from checkout.services import TenderInput
+from checkout import hooks
+from checkout.services import drafts, payments
+from checkout.services.payments import TenderInput
 from tenancy import services as tenant_services
 from tenancy.models import Extension
 from tests.factories import AppointmentFactory, ProductFactory, ServiceFactory
@@ -53,14 +54,14 @@ def card(amount, reference: str = "") -> TenderInput:
 
 def draft(business, client=None, *, products=(), services_=(), gift_cards=()):
     """A draft with (product, quantity) and service lines, and gift card amounts."""
-    invoice = services.start_invoice(business=business, client=client)
+    invoice = drafts.start_invoice(business=business, client=client)
     for product, quantity in products:
-        services.add_product_line(business=business, invoice=invoice, product=product,
-                                  quantity=quantity)
+        drafts.add_product_line(business=business, invoice=invoice, product=product,
+                                quantity=quantity)
     for service in services_:
-        services.add_service_line(business=business, invoice=invoice, service=service)
+        drafts.add_service_line(business=business, invoice=invoice, service=service)
     for amount in gift_cards:
-        services.add_gift_card_line(business=business, invoice=invoice, amount=Decimal(amount))
+        drafts.add_gift_card_line(business=business, invoice=invoice, amount=Decimal(amount))
     invoice.refresh_from_db()
     return invoice
 
@@ -68,7 +69,7 @@ def draft(business, client=None, *, products=(), services_=(), gift_cards=()):
 def paid(business, client=None, *, tenders=None, **lines):
     """A draft as `draft` makes it, paid in cash (or with `tenders`)."""
     invoice = draft(business, client, **lines)
-    services.pay_invoice(business=business, invoice=invoice,
+    payments.pay_invoice(business=business, invoice=invoice,
                          tenders=tenders if tenders is not None
                          else ([cash(invoice.total)] if invoice.total else []))
     invoice.refresh_from_db()

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from checkout import services
 from checkout.models import Invoice, InvoiceState, Payment, Product, Refund
+from checkout.services import payments, refunds
 from tests.checkout.conftest import card, cash, draft, paid
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -43,8 +43,8 @@ def test_two_staff_paying_the_same_invoice_at_once_pay_it_once(business, shampoo
 
     # When both desks take payment at the same moment, one in cash and one by card
     results = race([
-        lambda: services.pay_invoice(business=business, invoice=invoice, tenders=[cash("70")]),
-        lambda: services.pay_invoice(business=business, invoice=invoice, tenders=[card("63")]),
+        lambda: payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("70")]),
+        lambda: payments.pay_invoice(business=business, invoice=invoice, tenders=[card("63")]),
     ])
 
     # Then exactly one succeeds, the other is told it is paid, and stock moves once
@@ -60,7 +60,7 @@ def test_invoices_paid_at_once_get_consecutive_numbers(business, haircut):
     drafts = [draft(business, services_=[haircut]) for _ in range(8)]
 
     results = race([
-        lambda invoice=invoice: services.pay_invoice(business=business, invoice=invoice,
+        lambda invoice=invoice: payments.pay_invoice(business=business, invoice=invoice,
                                                      tenders=[cash("45")])
         for invoice in drafts])
 
@@ -74,8 +74,8 @@ def test_two_refunds_of_the_last_unit_at_once_give_it_back_once(business, shampo
     line = invoice.lines.get()
 
     results = race([
-        lambda: services.refund_invoice(business=business, invoice=invoice,
-                                        quantities={line.pk: 1})
+        lambda: refunds.refund_invoice(business=business, invoice=invoice,
+                                       quantities={line.pk: 1})
         for _ in range(2)])
 
     assert results.count("ok") == 1
@@ -89,7 +89,7 @@ def test_sales_of_one_product_at_once_all_take_from_its_stock(business, shampoo)
     drafts = [draft(business, products=[(shampoo, 1)]) for _ in range(6)]
 
     results = race([
-        lambda invoice=invoice: services.pay_invoice(business=business, invoice=invoice,
+        lambda invoice=invoice: payments.pay_invoice(business=business, invoice=invoice,
                                                      tenders=[cash("18")])
         for invoice in drafts])
 

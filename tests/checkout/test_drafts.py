@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from booking.models import AppointmentState
-from checkout import services
 from checkout.models import Invoice, InvoiceLine, LineKind
+from checkout.services import drafts
 from tests.checkout.conftest import draft, paid, today_appointment
 from tests.factories import ClientFactory, ProductFactory, ServiceFactory
 
@@ -22,10 +22,10 @@ def lines_of(invoice):
 def test_an_appointment_is_charged_at_its_price_with_the_services_tax_rate(
         business, salon_client):
     appointment = today_appointment(business, salon_client, price=Decimal("48.00"))
-    invoice = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business)
 
-    line = services.add_appointment_line(business=business, invoice=invoice,
-                                         appointment=appointment)
+    line = drafts.add_appointment_line(business=business, invoice=invoice,
+                                       appointment=appointment)
 
     invoice.refresh_from_db()
     assert (line.kind, line.unit_price, line.tax_rate) == (
@@ -38,13 +38,13 @@ def test_an_appointment_is_charged_at_its_price_with_the_services_tax_rate(
 
 def test_an_appointment_cannot_be_charged_twice(business, salon_client):
     appointment = today_appointment(business, salon_client)
-    first = services.start_invoice(business=business, client=salon_client)
-    second = services.start_invoice(business=business, client=salon_client)
-    services.add_appointment_line(business=business, invoice=first, appointment=appointment)
+    first = drafts.start_invoice(business=business, client=salon_client)
+    second = drafts.start_invoice(business=business, client=salon_client)
+    drafts.add_appointment_line(business=business, invoice=first, appointment=appointment)
 
     with pytest.raises(ValidationError) as refused:
-        services.add_appointment_line(business=business, invoice=second,
-                                      appointment=appointment)
+        drafts.add_appointment_line(business=business, invoice=second,
+                                    appointment=appointment)
 
     assert refused.value.messages[0] == f"This appointment is already on Draft {first.pk}."
     assert lines_of(second) == []
@@ -53,13 +53,13 @@ def test_an_appointment_cannot_be_charged_twice(business, salon_client):
 def test_a_cancelled_or_another_clients_appointment_is_refused(business, salon_client):
     cancelled = today_appointment(business, salon_client, state=AppointmentState.CANCELLED)
     someone_else = today_appointment(business, ClientFactory(business=business))
-    invoice = services.start_invoice(business=business, client=salon_client)
+    invoice = drafts.start_invoice(business=business, client=salon_client)
 
     with pytest.raises(ValidationError, match="cancelled"):
-        services.add_appointment_line(business=business, invoice=invoice, appointment=cancelled)
+        drafts.add_appointment_line(business=business, invoice=invoice, appointment=cancelled)
     with pytest.raises(ValidationError, match="another client"):
-        services.add_appointment_line(business=business, invoice=invoice,
-                                      appointment=someone_else)
+        drafts.add_appointment_line(business=business, invoice=invoice,
+                                    appointment=someone_else)
 
     assert lines_of(invoice) == []
 
@@ -69,15 +69,15 @@ def test_lines_of_another_business_are_refused_and_nothing_changes(
     their_product = ProductFactory(business=other_business)
     their_service = ServiceFactory(business=other_business)
     their_appointment = today_appointment(other_business, ClientFactory(business=other_business))
-    invoice = services.start_invoice(business=business, client=salon_client)
+    invoice = drafts.start_invoice(business=business, client=salon_client)
 
     for add in (
-        lambda: services.add_product_line(business=business, invoice=invoice,
-                                          product=their_product),
-        lambda: services.add_service_line(business=business, invoice=invoice,
-                                          service=their_service),
-        lambda: services.add_appointment_line(business=business, invoice=invoice,
-                                              appointment=their_appointment),
+        lambda: drafts.add_product_line(business=business, invoice=invoice,
+                                        product=their_product),
+        lambda: drafts.add_service_line(business=business, invoice=invoice,
+                                        service=their_service),
+        lambda: drafts.add_appointment_line(business=business, invoice=invoice,
+                                            appointment=their_appointment),
     ):
         with pytest.raises(ValidationError, match="another business"):
             add()
@@ -86,29 +86,29 @@ def test_lines_of_another_business_are_refused_and_nothing_changes(
 
 
 def test_another_business_cannot_touch_my_draft(business, other_business, shampoo):
-    invoice = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business)
 
     with pytest.raises(ValidationError, match="another business"):
-        services.add_gift_card_line(business=other_business, invoice=invoice,
-                                    amount=Decimal("50"))
+        drafts.add_gift_card_line(business=other_business, invoice=invoice,
+                                  amount=Decimal("50"))
 
 
 @pytest.mark.parametrize(("add", "field"), [
-    (lambda b, i, p, s: services.add_product_line(business=b, invoice=i, product=p,
-                                                  quantity=-1), "quantity"),
-    (lambda b, i, p, s: services.add_product_line(business=b, invoice=i, product=p,
-                                                  quantity=0), "quantity"),
-    (lambda b, i, p, s: services.add_service_line(business=b, invoice=i, service=s,
-                                                  unit_price=Decimal("-5")), "unit_price"),
-    (lambda b, i, p, s: services.add_service_line(business=b, invoice=i, service=s,
-                                                  tax_rate=Decimal("-1")), "tax_rate"),
-    (lambda b, i, p, s: services.add_gift_card_line(business=b, invoice=i,
-                                                    amount=Decimal("-20")), "amount"),
-    (lambda b, i, p, s: services.add_gift_card_line(business=b, invoice=i,
-                                                    amount=Decimal("0")), "amount"),
+    (lambda b, i, p, s: drafts.add_product_line(business=b, invoice=i, product=p,
+                                                quantity=-1), "quantity"),
+    (lambda b, i, p, s: drafts.add_product_line(business=b, invoice=i, product=p,
+                                                quantity=0), "quantity"),
+    (lambda b, i, p, s: drafts.add_service_line(business=b, invoice=i, service=s,
+                                                unit_price=Decimal("-5")), "unit_price"),
+    (lambda b, i, p, s: drafts.add_service_line(business=b, invoice=i, service=s,
+                                                tax_rate=Decimal("-1")), "tax_rate"),
+    (lambda b, i, p, s: drafts.add_gift_card_line(business=b, invoice=i,
+                                                  amount=Decimal("-20")), "amount"),
+    (lambda b, i, p, s: drafts.add_gift_card_line(business=b, invoice=i,
+                                                  amount=Decimal("0")), "amount"),
 ])
 def test_negative_quantities_and_prices_are_refused(business, shampoo, haircut, add, field):
-    invoice = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business)
 
     with pytest.raises(ValidationError) as refused:
         add(business, invoice, shampoo, haircut)
@@ -127,19 +127,19 @@ def test_the_same_product_twice_makes_one_line_with_more_units(business, shampoo
 
 def test_an_inactive_product_is_no_longer_sold(business):
     retired = ProductFactory(business=business, is_active=False)
-    invoice = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business)
 
     with pytest.raises(ValidationError, match="no longer on sale"):
-        services.add_product_line(business=business, invoice=invoice, product=retired)
+        drafts.add_product_line(business=business, invoice=invoice, product=retired)
 
 
 def test_a_service_without_appointment_takes_the_catalog_price_unless_told(
         business, haircut):
-    invoice = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business)
 
-    usual = services.add_service_line(business=business, invoice=invoice, service=haircut)
-    special = services.add_service_line(business=business, invoice=invoice, service=haircut,
-                                        description="Fringe", unit_price=Decimal("10.00"))
+    usual = drafts.add_service_line(business=business, invoice=invoice, service=haircut)
+    special = drafts.add_service_line(business=business, invoice=invoice, service=haircut,
+                                      description="Fringe", unit_price=Decimal("10.00"))
 
     assert (usual.description, usual.unit_price) == ("Haircut", Decimal("45.00"))
     assert (special.description, special.unit_price) == ("Fringe", Decimal("10.00"))
@@ -151,10 +151,10 @@ def test_discounts_per_line_and_per_invoice_change_the_totals(business, shampoo,
     _product_line, service_line, _card = lines_of(invoice)
 
     # When the haircut gets 5.00 off and the invoice 10 %
-    services.set_line_discount(business=business, invoice=invoice, line=service_line,
-                               kind="amount", value=Decimal("5"))
-    services.set_invoice_discount(business=business, invoice=invoice, kind="percent",
-                                  value=Decimal("10"))
+    drafts.set_line_discount(business=business, invoice=invoice, line=service_line,
+                             kind="amount", value=Decimal("5"))
+    drafts.set_invoice_discount(business=business, invoice=invoice, kind="percent",
+                                value=Decimal("10"))
 
     # Then 10 % of the 76.00 of goods comes off; the gift card keeps its value
     invoice.refresh_from_db()
@@ -176,8 +176,8 @@ def test_a_discount_larger_than_the_line_or_negative_is_refused(
     [line] = lines_of(invoice)
 
     with pytest.raises(ValidationError, match=message):
-        services.set_line_discount(business=business, invoice=invoice, line=line, kind=kind,
-                                   value=value)
+        drafts.set_line_discount(business=business, invoice=invoice, line=line, kind=kind,
+                                 value=value)
 
     line.refresh_from_db()
     assert line.discount_kind == ""
@@ -188,15 +188,15 @@ def test_a_gift_card_takes_no_discount(business):
     [line] = lines_of(invoice)
 
     with pytest.raises(ValidationError, match="no discount"):
-        services.set_line_discount(business=business, invoice=invoice, line=line,
-                                   kind="percent", value=Decimal("10"))
+        drafts.set_line_discount(business=business, invoice=invoice, line=line,
+                                 kind="percent", value=Decimal("10"))
 
 
 def test_a_line_is_removed_and_the_totals_follow(business, shampoo, haircut):
     invoice = draft(business, products=[(shampoo, 1)], services_=[haircut])
     product_line, _service = lines_of(invoice)
 
-    services.remove_line(business=business, invoice=invoice, line=product_line)
+    drafts.remove_line(business=business, invoice=invoice, line=product_line)
 
     invoice.refresh_from_db()
     assert invoice.total == Decimal("45.00")
@@ -207,11 +207,11 @@ def test_a_paid_invoice_no_longer_changes(business, shampoo, haircut):
     [line] = lines_of(invoice)
 
     for change in (
-        lambda: services.add_service_line(business=business, invoice=invoice, service=haircut),
-        lambda: services.remove_line(business=business, invoice=invoice, line=line),
-        lambda: services.set_invoice_discount(business=business, invoice=invoice,
-                                              kind="percent", value=Decimal("10")),
-        lambda: services.discard_invoice(business=business, invoice=invoice),
+        lambda: drafts.add_service_line(business=business, invoice=invoice, service=haircut),
+        lambda: drafts.remove_line(business=business, invoice=invoice, line=line),
+        lambda: drafts.set_invoice_discount(business=business, invoice=invoice,
+                                            kind="percent", value=Decimal("10")),
+        lambda: drafts.discard_invoice(business=business, invoice=invoice),
     ):
         with pytest.raises(ValidationError, match="already paid"):
             change()
@@ -221,18 +221,18 @@ def test_a_paid_invoice_no_longer_changes(business, shampoo, haircut):
 
 def test_the_client_of_a_draft_cannot_change_under_another_clients_appointment(
         business, salon_client):
-    invoice = services.start_invoice(business=business, client=salon_client)
-    services.add_appointment_line(business=business, invoice=invoice,
-                                  appointment=today_appointment(business, salon_client))
+    invoice = drafts.start_invoice(business=business, client=salon_client)
+    drafts.add_appointment_line(business=business, invoice=invoice,
+                                appointment=today_appointment(business, salon_client))
 
     with pytest.raises(ValidationError, match="another client"):
-        services.set_invoice_client(business=business, invoice=invoice,
-                                    client=ClientFactory(business=business))
+        drafts.set_invoice_client(business=business, invoice=invoice,
+                                  client=ClientFactory(business=business))
 
 
 def test_a_discarded_draft_is_gone(business, shampoo):
     invoice = draft(business, products=[(shampoo, 1)])
 
-    services.discard_invoice(business=business, invoice=invoice)
+    drafts.discard_invoice(business=business, invoice=invoice)
 
     assert not Invoice.objects.filter(pk=invoice.pk).exists()

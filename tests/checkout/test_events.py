@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 
 from booking.models import Client
-from checkout import events, services
+from checkout import events
 from checkout.models import Invoice, InvoiceState, Payment, Product, Refund
+from checkout.services import payments, refunds
 from tests.checkout.conftest import cash, draft, paid
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,7 +40,7 @@ def test_a_receivers_write_commits_with_the_payment(business, salon_client, sham
             notes=f"Bought on invoice {invoice.display_number}")
 
     with receiving(events.invoice_paid, note_visit):
-        services.pay_invoice(business=business, invoice=invoice, tenders=[cash("18")])
+        payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("18")])
 
     salon_client.refresh_from_db()
     assert heard == [(Invoice, True, InvoiceState.PAID, 1)]
@@ -55,7 +56,7 @@ def test_a_receiver_that_raises_rolls_the_payment_back(business, salon_client, s
         raise ReceiverFailed
 
     with receiving(events.invoice_paid, fail), pytest.raises(ReceiverFailed):
-        services.pay_invoice(business=business, invoice=invoice, tenders=[cash("40")])
+        payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("40")])
 
     invoice.refresh_from_db()
     salon_client.refresh_from_db()
@@ -74,11 +75,11 @@ def test_a_rolled_back_payment_gives_its_number_back(business, haircut):
         raise ReceiverFailed
 
     with receiving(events.invoice_paid, fail), pytest.raises(ReceiverFailed):
-        services.pay_invoice(business=business, invoice=undone, tenders=[cash("45")])
+        payments.pay_invoice(business=business, invoice=undone, tenders=[cash("45")])
 
     # When two more invoices are paid
     third = paid(business, services_=[haircut])
-    services.pay_invoice(business=business, invoice=undone, tenders=[cash("45")])
+    payments.pay_invoice(business=business, invoice=undone, tenders=[cash("45")])
 
     # Then the numbers run 1, 2, 3 without a gap
     undone.refresh_from_db()
@@ -97,10 +98,10 @@ def test_the_refund_event_carries_the_refund_and_a_failing_receiver_undoes_it(
         raise ReceiverFailed
 
     with receiving(events.invoice_refunded, fail), pytest.raises(ReceiverFailed):
-        services.refund_invoice(business=business, invoice=invoice)
+        refunds.refund_invoice(business=business, invoice=invoice)
     with receiving(events.invoice_refunded, record):
-        services.refund_invoice(business=business, invoice=invoice,
-                                quantities={invoice.lines.get().pk: 1})
+        refunds.refund_invoice(business=business, invoice=invoice,
+                               quantities={invoice.lines.get().pk: 1})
 
     assert heard == [(InvoiceState.PARTIALLY_REFUNDED, Decimal("18.00"))]
     assert Refund.objects.count() == 1

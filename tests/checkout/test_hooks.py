@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 
-from checkout import hooks, services
+from checkout import hooks
 from checkout.models import InvoiceState, Payment, Tender
-from checkout.services import TenderInput
+from checkout.services import drafts, payments, refunds
+from checkout.services.payments import TenderInput
 from tests.checkout.conftest import card, cash, draft
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_a_registered_redeemer_lets_a_gift_card_pay_part_of_an_invoice(
         business, haircut, redeemer):
     invoice = draft(business, services_=[haircut])
 
-    result = services.pay_invoice(business=business, invoice=invoice,
+    result = payments.pay_invoice(business=business, invoice=invoice,
                                   tenders=[gift_card("30"), card("15")])
 
     payment = Payment.objects.get(tender=Tender.GIFT_CARD)
@@ -63,7 +64,7 @@ def test_the_redeemers_refusal_rolls_the_whole_payment_back(business, haircut, r
     invoice = draft(business, services_=[haircut])
 
     with pytest.raises(ValidationError, match="cannot pay that much"):
-        services.pay_invoice(business=business, invoice=invoice,
+        payments.pay_invoice(business=business, invoice=invoice,
                              tenders=[gift_card("40"), card("5")])
 
     invoice.refresh_from_db()
@@ -75,18 +76,18 @@ def test_a_gift_card_payment_needs_its_code(business, haircut, redeemer):
     invoice = draft(business, services_=[haircut])
 
     with pytest.raises(ValidationError, match="code"):
-        services.pay_invoice(business=business, invoice=invoice,
+        payments.pay_invoice(business=business, invoice=invoice,
                              tenders=[gift_card("30", code=" "), card("15")])
 
 
 def test_a_refund_goes_back_to_money_first_then_to_the_gift_card(business, haircut, redeemer):
     # Given 45.00 paid with 30.00 of gift card and 15.00 by card
     invoice = draft(business, services_=[haircut])
-    services.pay_invoice(business=business, invoice=invoice,
+    payments.pay_invoice(business=business, invoice=invoice,
                          tenders=[gift_card("30"), card("15")])
 
     # When everything is refunded
-    refund = services.refund_invoice(business=business, invoice=invoice)
+    refund = refunds.refund_invoice(business=business, invoice=invoice)
 
     # Then the card gets its 15.00 back and the gift card its 30.00
     allocations = {a.payment.tender: a.amount for a in refund.allocations.all()}
@@ -109,8 +110,8 @@ def test_a_client_badge_shows_at_checkout_when_the_client_is_chosen(
     def points(*, business, client):
         return f"{len(client.first_name)} points"
 
-    invoice = services.start_invoice(business=business, client=salon_client)
-    walk_in = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business, client=salon_client)
+    walk_in = drafts.start_invoice(business=business)
     client.force_login(staff)
     hooks.register_client_badge(points)
     try:
@@ -129,7 +130,7 @@ def test_an_invoice_section_shows_on_the_paid_invoice_s_page(client, business, s
         return hooks.InvoiceSection(title="Stamps", lines=(f"1 stamp for {invoice.label}",))
 
     invoice = draft(business, services_=[haircut])
-    services.pay_invoice(business=business, invoice=invoice, tenders=[cash("45.00")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("45.00")])
     invoice.refresh_from_db()
     client.force_login(staff)
     hooks.register_invoice_section(stamps)

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from checkout import services
 from checkout.models import Invoice, InvoiceLine, InvoiceState
+from checkout.services import drafts, refunds
 from tenancy.models import Role
 from tests.checkout.conftest import draft, paid, today_appointment
 from tests.factories import ClientFactory, ProductFactory
@@ -69,7 +69,7 @@ def test_a_walk_in_buys_a_gift_card_and_pays_by_card(client, business, staff):
 
 
 def test_htmx_adds_a_line_and_gets_the_draft_back(client, business, staff, shampoo):
-    invoice = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business)
     client.force_login(staff)
 
     response = client.post(url(business, "add-product", invoice.pk),
@@ -84,7 +84,7 @@ def test_htmx_adds_a_line_and_gets_the_draft_back(client, business, staff, shamp
 
 def test_bad_input_shows_next_to_its_form_and_changes_nothing(client, business, staff,
                                                               other_business):
-    invoice = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business)
     their_product = ProductFactory(business=other_business)
     client.force_login(staff)
 
@@ -215,7 +215,7 @@ def test_the_receipt_speaks_the_business_language_and_currency(client, business,
 def test_the_invoice_list_filters_by_state_and_day(client, business, staff, shampoo):
     kept = paid(business, products=[(shampoo, 1)])
     refunded = paid(business, products=[(shampoo, 1)])
-    services.refund_invoice(business=business, invoice=refunded)
+    refunds.refund_invoice(business=business, invoice=refunded)
     client.force_login(staff)
     today = timezone.localdate(timezone=business.zone)
 
@@ -249,7 +249,7 @@ def test_the_invoice_detail_takes_the_same_queries_for_many_lines(
     one = paid(business, products=[(products[0], 1)])
     many = paid(business, products=[(p, 1) for p in products])
     for invoice in (one, many):
-        services.refund_invoice(business=business, invoice=invoice)
+        refunds.refund_invoice(business=business, invoice=invoice)
     client.get(url(business, "invoice-list"))
     with django_assert_max_num_queries(14) as few:
         client.get(url(business, "invoice-detail", one.pk))

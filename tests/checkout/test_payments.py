@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from checkout import services
 from checkout.models import Invoice, InvoiceCounter, InvoiceState, Payment, Tender
-from checkout.services import TenderInput
+from checkout.services import drafts, payments
+from checkout.services.payments import TenderInput
 from tenancy import services as tenant_services
 from tenancy.models import Extension
 from tests.checkout.conftest import card, cash, draft, paid
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def pay(business, invoice, *tenders):
-    return services.pay_invoice(business=business, invoice=invoice, tenders=list(tenders))
+    return payments.pay_invoice(business=business, invoice=invoice, tenders=list(tenders))
 
 
 def payments_of(invoice):
@@ -116,7 +116,7 @@ def test_a_paid_invoice_cannot_be_paid_again(business, haircut):
 
 
 def test_an_empty_draft_cannot_be_paid(business):
-    invoice = services.start_invoice(business=business)
+    invoice = drafts.start_invoice(business=business)
 
     with pytest.raises(ValidationError, match="at least one line"):
         pay(business, invoice)
@@ -124,8 +124,8 @@ def test_an_empty_draft_cannot_be_paid(business):
 
 def test_a_free_invoice_is_paid_without_tender(business, haircut):
     invoice = draft(business, services_=[haircut])
-    services.set_invoice_discount(business=business, invoice=invoice, kind="percent",
-                                  value=Decimal("100"))
+    drafts.set_invoice_discount(business=business, invoice=invoice, kind="percent",
+                                value=Decimal("100"))
 
     result = pay(business, invoice)
 
@@ -193,7 +193,7 @@ def test_numbers_follow_each_other_per_business_and_only_when_paid(business, hai
 
 def test_a_discarded_draft_takes_no_number(business, haircut):
     discarded = draft(business, services_=[haircut])
-    services.discard_invoice(business=business, invoice=discarded)
+    drafts.discard_invoice(business=business, invoice=discarded)
 
     kept = paid(business, services_=[haircut])
 

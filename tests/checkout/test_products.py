@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from checkout import services
 from checkout.models import Product
+from checkout.services import drafts, products
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +21,13 @@ def url(business, name, *args) -> str:
 
 
 def test_a_sku_is_unique_in_a_business_but_not_across_businesses(business, other_business):
-    services.create_product(business=business, name="Oil", sku="AR-50", price=Decimal("24.90"),
+    products.create_product(business=business, name="Oil", sku="AR-50", price=Decimal("24.90"),
                             tax_rate=Decimal("20"))
 
     with pytest.raises(ValidationError) as refused:
-        services.create_product(business=business, name="Other oil", sku="AR-50",
+        products.create_product(business=business, name="Other oil", sku="AR-50",
                                 price=Decimal("9.00"), tax_rate=Decimal("20"))
-    services.create_product(business=other_business, name="Oil", sku="AR-50",
+    products.create_product(business=other_business, name="Oil", sku="AR-50",
                             price=Decimal("24.90"), tax_rate=Decimal("20"))
 
     assert "SKU" in refused.value.message_dict["sku"][0]
@@ -45,7 +45,7 @@ def test_bad_product_values_are_refused_with_a_clear_message(business, field, va
               "tax_rate": Decimal("20"), field: value}
 
     with pytest.raises(ValidationError) as refused:
-        services.create_product(business=business, **values)
+        products.create_product(business=business, **values)
 
     assert message in refused.value.message_dict[field][0]
     assert not Product.objects.exists()
@@ -102,8 +102,8 @@ def test_a_manager_sets_the_tax_rate_of_services(client, business, manager, hair
     client.force_login(manager)
 
     response = client.post(url(business, "settings"), {"service_tax_rate": "10"})
-    invoice = services.start_invoice(business=business)
-    line = services.add_service_line(business=business, invoice=invoice, service=haircut)
+    invoice = drafts.start_invoice(business=business)
+    line = drafts.add_service_line(business=business, invoice=invoice, service=haircut)
 
     assert response.status_code == 302
     assert line.tax_rate == Decimal("10.00")

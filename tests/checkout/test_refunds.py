@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from checkout import services
 from checkout.models import InvoiceLine, InvoiceState, Payment, Refund, Tender
+from checkout.services import drafts, payments, refunds
 from tests.checkout.conftest import card, cash, draft, paid, today_appointment
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,8 @@ def lines_of(invoice):
 
 
 def refund(business, invoice, quantities=None):
-    return services.refund_invoice(business=business, invoice=invoice, quantities=quantities,
-                                   reason="Allergy")
+    return refunds.refund_invoice(business=business, invoice=invoice, quantities=quantities,
+                                  reason="Allergy")
 
 
 def test_refunding_a_whole_invoice_gives_everything_back_and_restocks(business, shampoo,
@@ -56,9 +56,9 @@ def test_discounted_units_refund_what_was_paid_for_them(business, shampoo):
     # Given 3 shampoos with 10.00 off the line: 44.00 paid
     invoice = draft(business, products=[(shampoo, 3)])
     [line] = lines_of(invoice)
-    services.set_line_discount(business=business, invoice=invoice, line=line, kind="amount",
-                               value=Decimal("10"))
-    services.pay_invoice(business=business, invoice=invoice, tenders=[cash("44")])
+    drafts.set_line_discount(business=business, invoice=invoice, line=line, kind="amount",
+                             value=Decimal("10"))
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("44")])
 
     # When the units come back one by one
     amounts = [refund(business, invoice, {line.pk: 1}).amount for _unit in range(3)]
@@ -125,13 +125,13 @@ def test_a_refund_goes_to_the_card_before_the_cash(business, haircut, shampoo):
 
 def test_a_refunded_appointment_can_be_charged_again(business, salon_client):
     appointment = today_appointment(business, salon_client)
-    invoice = services.start_invoice(business=business, client=salon_client)
-    services.add_appointment_line(business=business, invoice=invoice, appointment=appointment)
-    services.pay_invoice(business=business, invoice=invoice, tenders=[cash("45")])
+    invoice = drafts.start_invoice(business=business, client=salon_client)
+    drafts.add_appointment_line(business=business, invoice=invoice, appointment=appointment)
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("45")])
     refund(business, invoice)
-    again = services.start_invoice(business=business, client=salon_client)
+    again = drafts.start_invoice(business=business, client=salon_client)
 
-    line = services.add_appointment_line(business=business, invoice=again,
-                                         appointment=appointment)
+    line = drafts.add_appointment_line(business=business, invoice=again,
+                                       appointment=appointment)
 
     assert line.appointment == appointment

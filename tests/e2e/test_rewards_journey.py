@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from checkout import services as checkout_services
+from checkout.services import drafts
 from giftcards.models import Coupon
 from loyalty.services import adjustments
 from tenancy.models import Extension, Role
@@ -56,8 +56,8 @@ def test_a_reward_set_up_unlocked_and_applied_at_checkout_in_one_click(page: Pag
     code = Coupon.objects.get(client=zoe).code
 
     # And the client comes to the desk for a colour
-    draft = checkout_services.start_invoice(business=business, client=zoe, by=manager)
-    checkout_services.add_service_line(business=business, invoice=draft, service=colour)
+    draft = drafts.start_invoice(business=business, client=zoe, by=manager)
+    drafts.add_service_line(business=business, invoice=draft, service=colour)
     page.goto(f"/manage/{business.slug}/checkout/{draft.pk}/")
 
     # Then their reward code is offered, and one click takes it off the bill

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from checkout import services as checkout
 from checkout.models import InvoiceState, Payment, Tender
-from checkout.services import TenderInput
+from checkout.services import payments, refunds
+from checkout.services.payments import TenderInput
 from giftcards.models import GiftCard, GiftCardOrigin, TransactionKind
 from loyalty.models import PointsEntry
 from loyalty.services import program
@@ -34,7 +34,7 @@ def test_a_gift_card_pays_part_of_an_invoice_and_cash_the_rest(business, haircut
     card = issue(business, "30.00")
     invoice = draft(business, services_=[haircut])
 
-    checkout.pay_invoice(business=business, invoice=invoice,
+    payments.pay_invoice(business=business, invoice=invoice,
                          tenders=[gift_card("30.00", card.display_code), cash("15.00")])
 
     card.refresh_from_db()
@@ -49,7 +49,7 @@ def test_a_card_that_cannot_cover_its_part_refuses_the_whole_payment(business, h
     invoice = draft(business, services_=[haircut])
 
     with pytest.raises(ValidationError) as refused:
-        checkout.pay_invoice(business=business, invoice=invoice,
+        payments.pay_invoice(business=business, invoice=invoice,
                              tenders=[gift_card("30.00", card.code), cash("15.00")])
 
     assert "Only €20.00 is left" in refused.value.message_dict["gift_card"][0]
@@ -62,10 +62,10 @@ def test_refunding_an_invoice_paid_by_gift_card_puts_the_money_back_on_the_card(
         business, haircut):
     card = issue(business, "100.00")
     invoice = draft(business, services_=[haircut])
-    checkout.pay_invoice(business=business, invoice=invoice,
+    payments.pay_invoice(business=business, invoice=invoice,
                          tenders=[gift_card("45.00", card.code)])
 
-    checkout.refund_invoice(business=business, invoice=invoice)
+    refunds.refund_invoice(business=business, invoice=invoice)
 
     card.refresh_from_db()
     assert card.balance == Decimal("100.00")
@@ -77,7 +77,7 @@ def test_a_gift_card_sold_at_checkout_is_issued_when_the_invoice_is_paid(busines
     invoice = draft(business, gift_cards=["75.00"])
     assert not GiftCard.objects.exists()
 
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=[cash("75.00")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("75.00")])
 
     card = GiftCard.objects.for_business(business).get()
     assert (card.origin, card.value, card.balance) == (GiftCardOrigin.CHECKOUT,
@@ -87,9 +87,9 @@ def test_a_gift_card_sold_at_checkout_is_issued_when_the_invoice_is_paid(busines
 
 def test_refunding_an_unused_card_sold_at_checkout_withdraws_it(business):
     invoice = draft(business, gift_cards=["75.00"])
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=[cash("75.00")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("75.00")])
 
-    checkout.refund_invoice(business=business, invoice=invoice)
+    refunds.refund_invoice(business=business, invoice=invoice)
 
     card = GiftCard.objects.for_business(business).get()
     assert (card.balance, card.is_active) == (0, False)
@@ -97,13 +97,13 @@ def test_refunding_an_unused_card_sold_at_checkout_withdraws_it(business):
 
 def test_a_card_already_spent_cannot_have_its_sale_refunded(business, haircut):
     invoice = draft(business, gift_cards=["75.00"])
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=[cash("75.00")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("75.00")])
     card = GiftCard.objects.for_business(business).get()
     spend = draft(business, services_=[haircut])
-    checkout.pay_invoice(business=business, invoice=spend, tenders=[gift_card("45", card.code)])
+    payments.pay_invoice(business=business, invoice=spend, tenders=[gift_card("45", card.code)])
 
     with pytest.raises(ValidationError, match="already been used"):
-        checkout.refund_invoice(business=business, invoice=invoice)
+        refunds.refund_invoice(business=business, invoice=invoice)
 
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.PAID
@@ -114,7 +114,7 @@ def test_a_gift_card_cannot_pay_for_a_gift_card(business):
     invoice = draft(business, gift_cards=["50.00"])
 
     with pytest.raises(ValidationError, match="cannot pay for gift cards"):
-        checkout.pay_invoice(business=business, invoice=invoice,
+        payments.pay_invoice(business=business, invoice=invoice,
                              tenders=[gift_card("50.00", card.code)])
 
     card.refresh_from_db()
@@ -143,7 +143,7 @@ def test_only_money_paid_earns_points_not_gift_cards_paid_with_or_sold(
     tenders = [cash(str(invoice.total - Decimal(gift_card_paid)))]
     if gift_card_paid != "0.00":
         tenders.insert(0, gift_card(gift_card_paid, card.display_code))
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=tenders)
+    payments.pay_invoice(business=business, invoice=invoice, tenders=tenders)
 
     # Then only the money spent on the haircut earns
     assert sum(PointsEntry.objects.filter(client=client).values_list("points", flat=True)) == (

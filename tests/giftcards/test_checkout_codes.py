@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from checkout import services as checkout
 from checkout.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceState, LineKind
+from checkout.services import drafts as draft_services
+from checkout.services import payments, refunds
 from giftcards.models import Coupon, CouponUse
 from loyalty import selectors as loyalty_selectors
 from loyalty.services import program
@@ -43,7 +44,7 @@ def shampoo(business):
 
 
 def apply(business, invoice, code):
-    checkout.apply_code(business=business, invoice=invoice, code=code)
+    draft_services.apply_code(business=business, invoice=invoice, code=code)
     invoice.refresh_from_db()
     return invoice
 
@@ -107,8 +108,8 @@ def test_a_free_service_code_takes_one_of_that_service_off_and_nothing_else(
         business, haircut, colour, shampoo):
     coupon(business, "FREECUT", kind="free_service", value="0", service=haircut)
     invoice = draft(business, products=[(shampoo, 1)], services_=[colour])
-    line = checkout.add_service_line(business=business, invoice=invoice, service=haircut,
-                                     quantity=2)
+    line = draft_services.add_service_line(business=business, invoice=invoice, service=haircut,
+                                           quantity=2)
 
     invoice = apply(business, invoice, "FREECUT")
 
@@ -123,8 +124,8 @@ def test_the_code_applies_before_the_invoice_discount(business, haircut):
     invoice = draft(business, services_=[haircut])
 
     apply(business, invoice, "TENOFF")
-    checkout.set_invoice_discount(business=business, invoice=invoice, kind="percent",
-                                  value=Decimal("10"))
+    draft_services.set_invoice_discount(business=business, invoice=invoice, kind="percent",
+                                        value=Decimal("10"))
 
     invoice.refresh_from_db()
     assert (invoice.code_discount, invoice.discount_total, invoice.total) == (
@@ -190,7 +191,7 @@ def test_paying_records_the_use_with_the_invoice(business, haircut, salon_client
     used = coupon(business, "TENOFF", max_uses=5)
     invoice = apply(business, draft(business, salon_client, services_=[haircut]), "TENOFF")
 
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=[cash("35.00")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("35.00")])
 
     use = CouponUse.objects.get()
     used.refresh_from_db()
@@ -203,7 +204,7 @@ def test_applying_records_no_use_and_an_abandoned_draft_holds_none(business, hai
     used = coupon(business, "ONCE", max_uses=1)
     invoice = apply(business, draft(business, services_=[haircut]), "ONCE")
 
-    checkout.discard_invoice(business=business, invoice=invoice)
+    draft_services.discard_invoice(business=business, invoice=invoice)
 
     used.refresh_from_db()
     assert (used.uses_count, CouponUse.objects.count()) == (0, 0)
@@ -213,10 +214,10 @@ def test_a_single_use_code_on_two_drafts_pays_only_the_first(business, haircut):
     used = coupon(business, "ONCE", max_uses=1)
     first = apply(business, draft(business, services_=[haircut]), "ONCE")
     second = apply(business, draft(business, services_=[haircut]), "ONCE")
-    checkout.pay_invoice(business=business, invoice=first, tenders=[cash("35.00")])
+    payments.pay_invoice(business=business, invoice=first, tenders=[cash("35.00")])
 
     with pytest.raises(ValidationError) as refused:
-        checkout.pay_invoice(business=business, invoice=second, tenders=[cash("35.00")])
+        payments.pay_invoice(business=business, invoice=second, tenders=[cash("35.00")])
 
     assert "already been used as often as it may be" in refused.value.messages[0]
     second.refresh_from_db()
@@ -233,7 +234,7 @@ def test_a_per_client_limit_needs_the_client(business, haircut, salon_client):
     with pytest.raises(ValidationError) as refused:
         apply(business, walk_in, "WELCOME")
     invoice = apply(business, draft(business, salon_client, services_=[haircut]), "WELCOME")
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=[cash("35.00")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("35.00")])
     again = draft(business, salon_client, services_=[haircut])
 
     assert "choose the client first" in refused.value.message_dict["code"][0]
@@ -248,8 +249,8 @@ def test_a_code_bound_to_the_client_keeps_the_draft_with_that_client(business, h
     invoice = apply(business, draft(business, salon_client, services_=[haircut]), "MINE")
 
     with pytest.raises(ValidationError) as refused:
-        checkout.set_invoice_client(business=business, invoice=invoice,
-                                    client=ClientFactory(business=business))
+        draft_services.set_invoice_client(business=business, invoice=invoice,
+                                          client=ClientFactory(business=business))
 
     assert "cannot be used for this client" in refused.value.message_dict["client"][0]
     invoice.refresh_from_db()
@@ -260,7 +261,7 @@ def test_removing_the_code_gives_the_full_price_back(business, haircut):
     coupon(business, "TENOFF")
     invoice = apply(business, draft(business, services_=[haircut]), "TENOFF")
 
-    checkout.remove_code(business=business, invoice=invoice)
+    draft_services.remove_code(business=business, invoice=invoice)
 
     invoice.refresh_from_db()
     assert (invoice.code, invoice.code_discount, invoice.total) == ("", 0, Decimal("45.00"))
@@ -272,8 +273,8 @@ def test_a_line_removed_after_the_code_reprices_it(business, haircut, shampoo):
     invoice = apply(business, draft(business, products=[(shampoo, 1)], services_=[haircut]),
                     "HALF")
 
-    checkout.remove_line(business=business, invoice=invoice,
-                         line=InvoiceLine.objects.get(kind=LineKind.PRODUCT))
+    draft_services.remove_line(business=business, invoice=invoice,
+                               line=InvoiceLine.objects.get(kind=LineKind.PRODUCT))
 
     invoice.refresh_from_db()
     assert (invoice.code_discount, invoice.total) == (Decimal("22.50"), Decimal("22.50"))
@@ -284,14 +285,14 @@ def test_a_full_refund_gives_the_use_back_and_a_partial_one_does_not(business, h
     used = coupon(business, "HALF", kind="percent", value="50", applies_to="both", max_uses=1)
     invoice = apply(business, draft(business, products=[(shampoo, 1)], services_=[haircut]),
                     "HALF")
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=[cash("31.50")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("31.50")])
     product_line = InvoiceLine.objects.get(kind=LineKind.PRODUCT)
 
-    refund = checkout.refund_invoice(business=business, invoice=invoice,
-                                     quantities={product_line.pk: 1})
+    refund = refunds.refund_invoice(business=business, invoice=invoice,
+                                    quantities={product_line.pk: 1})
     used.refresh_from_db()
     after_partial = used.uses_count
-    checkout.refund_invoice(business=business, invoice=invoice)
+    refunds.refund_invoice(business=business, invoice=invoice)
 
     used.refresh_from_db()
     assert refund.amount == Decimal("9.00")  # what was paid for it, net of the code
@@ -303,7 +304,7 @@ def test_the_invoice_receipt_shows_the_code_beside_the_discount(client, business
                                                                 haircut):
     coupon(business, "TENOFF", name="Ten off")
     invoice = apply(business, draft(business, services_=[haircut]), "TENOFF")
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=[cash("35.00")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("35.00")])
     client.force_login(staff)
 
     receipt = client.get(f"/manage/{business.slug}/invoices/{invoice.pk}/receipt/")
@@ -327,7 +328,7 @@ def test_loyalty_points_are_earned_on_the_money_paid_net_of_the_code(business, h
     Coupon.objects.filter(pk=reward.pk).update(origin="reward")
     invoice = apply(business, draft(business, fan, services_=[haircut]), "REWARD")
 
-    checkout.pay_invoice(business=business, invoice=invoice, tenders=[cash("25.00")])
+    payments.pay_invoice(business=business, invoice=invoice, tenders=[cash("25.00")])
 
     assert loyalty_selectors.balance_of(business=business, client=fan) == 25
 
@@ -339,7 +340,7 @@ def test_twenty_desks_paying_with_one_single_use_code_make_one_payment(business,
     drafts = [apply(business, draft(business, services_=[haircut]), "ONCE")
               for _ in range(20)]
 
-    results = race([lambda invoice=invoice: checkout.pay_invoice(
+    results = race([lambda invoice=invoice: payments.pay_invoice(
         business=business, invoice=invoice, tenders=[cash("35.00")]) for invoice in drafts])
 
     assert results.count("ok") == 1

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from checkout import services as checkout_services
-from checkout.services import TenderInput
+from checkout.services import drafts, payments, refunds
+from checkout.services.payments import TenderInput
 from loyalty import selectors
 from loyalty.models import EntryKind, EntrySource, PointsEntry
 from loyalty.services import ledger as loyalty_ledger
@@ -29,12 +29,12 @@ def product(business):
 
 
 def sell(business, client, product, *, quantity=1, tenders=None, price=None):
-    invoice = checkout_services.start_invoice(business=business, client=client)
-    checkout_services.add_product_line(business=business, invoice=invoice, product=product,
-                                       quantity=quantity)
+    invoice = drafts.start_invoice(business=business, client=client)
+    drafts.add_product_line(business=business, invoice=invoice, product=product,
+                            quantity=quantity)
     invoice.refresh_from_db()
-    checkout_services.pay_invoice(business=business, invoice=invoice,
-                                  tenders=tenders or [TenderInput("cash", invoice.total)])
+    payments.pay_invoice(business=business, invoice=invoice,
+                         tenders=tenders or [TenderInput("cash", invoice.total)])
     invoice.refresh_from_db()
     return invoice
 
@@ -62,7 +62,7 @@ def test_an_invoice_without_a_client_earns_nothing(business, product, spend_rule
 def test_a_full_refund_takes_the_points_back_once(business, fan, product, spend_rule):
     invoice = sell(business, fan, product, quantity=2)
     assert selectors.balance_of(business=business, client=fan) == 8
-    checkout_services.refund_invoice(business=business, invoice=invoice)
+    refunds.refund_invoice(business=business, invoice=invoice)
     assert selectors.balance_of(business=business, client=fan) == 0
     assert PointsEntry.objects.filter(kind=EntryKind.REVERSE).count() == 1
 
@@ -71,10 +71,10 @@ def test_a_partial_refund_takes_back_only_what_the_invoice_no_longer_earns(busin
                                                                            product, spend_rule):
     invoice = sell(business, fan, product, quantity=2)
     line = invoice.lines.get()
-    checkout_services.refund_invoice(business=business, invoice=invoice, quantities={line.pk: 1})
+    refunds.refund_invoice(business=business, invoice=invoice, quantities={line.pk: 1})
     assert selectors.balance_of(business=business, client=fan) == 4
     invoice.refresh_from_db()
-    checkout_services.refund_invoice(business=business, invoice=invoice, quantities={line.pk: 1})
+    refunds.refund_invoice(business=business, invoice=invoice, quantities={line.pk: 1})
     assert selectors.balance_of(business=business, client=fan) == 0
 
 
@@ -120,7 +120,7 @@ def test_the_paid_invoice_page_says_which_rule_gave_which_points(client, busines
 def test_the_invoice_page_shows_what_a_refund_took_back(client, business, fan, product,
                                                         spend_rule, manager):
     invoice = sell(business, fan, product)
-    checkout_services.refund_invoice(business=business, invoice=invoice)
+    refunds.refund_invoice(business=business, invoice=invoice)
     invoice.refresh_from_db()
 
     page = invoice_page(client, business, invoice, manager)

@@ -17,8 +17,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from booking.models import AppointmentState
 from booking.services.appointments import cancel_appointment
-from checkout import services as checkout_services
-from checkout.services import TenderInput
+from checkout.services import drafts, payments, refunds
+from checkout.services.payments import TenderInput
 from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import adjustments as loyalty_adjustments
 from loyalty.services import crediting as loyalty_crediting
@@ -89,16 +89,16 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(client=st.integers(0, 1), quantity=st.integers(1, 4), gift_card=st.booleans())
     def sell(self, client, quantity, gift_card):
-        invoice = checkout_services.start_invoice(business=self.business,
-                                                  client=self.clients[client])
-        checkout_services.add_product_line(business=self.business, invoice=invoice,
-                                           product=self.product, quantity=quantity)
+        invoice = drafts.start_invoice(business=self.business,
+                                       client=self.clients[client])
+        drafts.add_product_line(business=self.business, invoice=invoice,
+                                product=self.product, quantity=quantity)
         if gift_card:
-            checkout_services.add_gift_card_line(business=self.business, invoice=invoice,
-                                                 amount=Decimal("20"))
+            drafts.add_gift_card_line(business=self.business, invoice=invoice,
+                                      amount=Decimal("20"))
         invoice.refresh_from_db()
-        checkout_services.pay_invoice(business=self.business, invoice=invoice,
-                                      tenders=[TenderInput("cash", invoice.total)])
+        payments.pay_invoice(business=self.business, invoice=invoice,
+                             tenders=[TenderInput("cash", invoice.total)])
         self.invoices.append(invoice)
 
     @rule(index=st.integers(0, 50), all_of_it=st.booleans())
@@ -109,7 +109,7 @@ class LedgerMachine(RuleBasedStateMachine):
         invoice.refresh_from_db()
         line = invoice.lines.filter(kind="product").first()
         quantities = None if all_of_it else {line.pk: 1}
-        self._attempt(lambda: checkout_services.refund_invoice(
+        self._attempt(lambda: refunds.refund_invoice(
             business=self.business, invoice=invoice, quantities=quantities))
 
     @rule(client=st.integers(0, 1), points=st.integers(-30, 30).filter(bool))

@@ -21,8 +21,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from booking.models import AppointmentState
 from booking.services.appointments import cancel_appointment, set_appointment_state
-from checkout import services as checkout_services
-from checkout.services import TenderInput
+from checkout.services import drafts, payments, refunds
+from checkout.services.payments import TenderInput
 from giftcards.models import Coupon, GiftCard, GiftCardTransaction
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
@@ -158,13 +158,13 @@ class ProductMachine(RuleBasedStateMachine):
 
     @rule(who=st.integers(0, 1), quantity=st.integers(1, 3))
     def checkout(self, who, quantity):
-        invoice = checkout_services.start_invoice(business=self.business,
-                                                  client=self.clients[who])
-        checkout_services.add_product_line(business=self.business, invoice=invoice,
-                                           product=self.product, quantity=quantity)
+        invoice = drafts.start_invoice(business=self.business,
+                                       client=self.clients[who])
+        drafts.add_product_line(business=self.business, invoice=invoice,
+                                product=self.product, quantity=quantity)
         invoice.refresh_from_db()
-        checkout_services.pay_invoice(business=self.business, invoice=invoice,
-                                      tenders=[TenderInput("cash", invoice.total)])
+        payments.pay_invoice(business=self.business, invoice=invoice,
+                             tenders=[TenderInput("cash", invoice.total)])
         earned = int(invoice.total // 5) if self.on else 0
         self._gain(self.clients[who].pk, earned)
         self.invoices.append((invoice, earned))
@@ -174,7 +174,7 @@ class ProductMachine(RuleBasedStateMachine):
         if not self.invoices:
             return
         invoice, earned = self.invoices.pop(index % len(self.invoices))
-        checkout_services.refund_invoice(business=self.business, invoice=invoice)
+        refunds.refund_invoice(business=self.business, invoice=invoice)
         self.expected[invoice.client_id] -= min(earned, self.expected[invoice.client_id])
 
     @rule(who=st.integers(0, 1), points=st.integers(-40, 40).filter(bool))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import AppointmentState
-from checkout import services as checkout_services
+from checkout.services import refunds
 from loyalty.models import EntryKind
 from loyalty.services import ledger
 from tenancy import services as tenant_services
@@ -52,9 +52,9 @@ def test_visits_spend_and_balance_of_each_client(manager_browser, business):
     appointment(business, lea, days_ago=2, state=AppointmentState.NO_SHOW)
     shampoo = ProductFactory(business=business, price=Decimal("18.00"))
     invoice = paid(business, lea, products=[(shampoo, 2)])
-    checkout_services.refund_invoice(business=business, invoice=invoice,
-                                     quantities={invoice.lines.get().pk: 1}, reason="",
-                                     by=None)
+    refunds.refund_invoice(business=business, invoice=invoice,
+                           quantities={invoice.lines.get().pk: 1}, reason="",
+                           by=None)
     paid(business, hugo, products=[(shampoo, 1)])
     ledger.post_entry(business=business, client=lea, kind=EntryKind.ADJUST,
                       points=12, description="Welcome")
