@@ -6,10 +6,7 @@
   (ValidationError) rolls the whole payment back.
 - Client badges: short texts shown beside the client at checkout, e.g. the loyalty
   app's "120 points". With no provider registered, nothing is shown.
-- Codes: the giftcards app registers one code applier, which turns a coupon or
-  loyalty reward code typed on a draft into a discount checkout can price
-  (`CodeDiscount`), and records the code's use inside the payment's transaction.
-  Until one is registered, codes are refused with a clear message.
+- Codes typed on a draft go through booking's one code protocol (booking/codes.py).
 - Client offers: what a client holds that staff can use in one click at checkout
   (their reward codes, their gift cards). With no provider registered, nothing.
 - Invoice sections: titled lists of lines shown on a paid invoice's page, e.g. the
@@ -18,7 +15,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -33,34 +29,6 @@ class GiftCardRedeemer(Protocol):
 
     def refund(self, *, business, payment, amount: Decimal, refund) -> None:
         """Give `amount` of `payment` back to the gift card it came from."""
-
-
-@dataclass(frozen=True)
-class CodeDiscount:
-    """What a code takes off, in checkout's terms (checkout.models.CodeKind and
-    CodeScope); `service_id` names the free service."""
-
-    code: str
-    label: str
-    kind: str
-    value: Decimal
-    scope: str
-    service_id: int | None = None
-
-
-class CodeApplier(Protocol):
-    def enabled(self, *, business) -> bool:
-        """Whether `business` takes codes at checkout."""
-
-    def find(self, *, business, client, code: str, now: datetime) -> CodeDiscount:
-        """The terms of the code that `client` (None: a walk-in) may use now. Raise
-        ValidationError keyed "code" to refuse it; an unknown code, another business's
-        and another client's get the same answer."""
-
-    def use(self, *, business, invoice, code: str, amount: Decimal, now: datetime) -> None:
-        """Record one use of `code` by `invoice`, which is being paid, inside the
-        payment's transaction; raise ValidationError (keyed "code") if it can no longer
-        be used (a limit reached meanwhile): the payment then rolls back."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +69,6 @@ InvoiceSectionProvider = Callable[..., InvoiceSection | None]
 # One slot: two redeemers would each think they own the gift card tender.
 _redeemers: list[GiftCardRedeemer] = []
 _badge_providers: list[ClientBadgeProvider] = []
-# One slot too: a code must mean one thing.
-_code_appliers: list[CodeApplier] = []
 _offer_providers: list[ClientOffersProvider] = []
 _section_providers: list[InvoiceSectionProvider] = []
 
@@ -138,26 +104,6 @@ def client_badges(*, business, client) -> list[str]:
         return []
     texts = (provider(business=business, client=client) for provider in _badge_providers)
     return [str(text) for text in texts if text]
-
-
-def register_code_applier(applier: CodeApplier) -> None:
-    if _code_appliers and _code_appliers[0] is not applier:
-        raise ImproperlyConfigured("A code applier is already registered.")
-    _code_appliers[:] = [applier]
-
-
-def unregister_code_applier(applier: CodeApplier) -> None:
-    if applier in _code_appliers:
-        _code_appliers.remove(applier)
-
-
-def code_applier() -> CodeApplier | None:
-    return _code_appliers[0] if _code_appliers else None
-
-
-def codes_enabled(*, business) -> bool:
-    applier = code_applier()
-    return applier is not None and applier.enabled(business=business)
 
 
 def register_client_offers(provider: ClientOffersProvider) -> None:

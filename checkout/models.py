@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.codes import CodeKind, CodeScope
 from core.tenancy import TenantModel, TenantQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -25,20 +26,6 @@ class DiscountKind(models.TextChoices):
     NONE = "", _("No discount")
     AMOUNT = "amount", _("Amount")
     PERCENT = "percent", _("Percent")
-
-
-class CodeKind(models.TextChoices):
-    """What a coupon or loyalty reward code typed at checkout takes off."""
-
-    AMOUNT = "amount", _("Amount")
-    PERCENT = "percent", _("Percent")
-    FREE_SERVICE = "free_service", _("Free service")
-
-
-class CodeScope(models.TextChoices):
-    SERVICES = "services", _("Services")
-    PRODUCTS = "products", _("Products")
-    BOTH = "both", _("Services and products")
 
 
 class ProductQuerySet(TenantQuerySet):

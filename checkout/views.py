@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from booking import codes
 from booking import selectors as booking_selectors
 from checkout import hooks, selectors
 from checkout.forms import (
@@ -116,7 +117,7 @@ def _render_draft(request, invoice_pk: int, **bound_forms):
         "invoice": invoice, "lines": invoice.lines.all(),
         "taxes": selectors.tax_totals(invoice),
         "badges": hooks.client_badges(business=business, client=invoice.client),
-        "codes_enabled": hooks.codes_enabled(business=business),
+        "codes_enabled": codes.codes_enabled(business=business),
         "offers": hooks.client_offers(business=business, client=invoice.client),
         "appointments": (selectors.billable_appointments(
             business=business, client=invoice.client, day=timezone.localdate())

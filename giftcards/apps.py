@@ -7,22 +7,17 @@ class GiftcardsConfig(AppConfig):
     verbose_name = _("Coupons & gift cards")
 
     def ready(self) -> None:
-        from booking.codes import register_code_resolver
+        from booking.codes import register_code_applier
         from booking.events import appointment_state_changed
         from booking.models import Appointment
         from checkout.events import invoice_paid, invoice_refunded
-        from checkout.hooks import (
-            register_client_offers,
-            register_code_applier,
-            register_gift_card_redeemer,
-        )
+        from checkout.hooks import register_client_offers, register_gift_card_redeemer
         from checkout.models import Invoice
         from giftcards import receivers
         from loyalty.events import balance_changed
         from loyalty.hooks import register_next_reward
         from loyalty.models import PointsEntry
 
-        register_code_resolver(receivers.resolve_booking_code)
         register_gift_card_redeemer(receivers.redeemer)
         register_code_applier(receivers.code_applier)
         register_client_offers(receivers.client_offers)

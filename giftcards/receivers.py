@@ -7,44 +7,18 @@ given back with the cancellation or the refund, or not at all.
 
 from django.core.exceptions import ValidationError
 
-from booking.codes import AppliedCode
+from booking.codes import BookingDiscount, CodeKind, CodeScope, CodeTerms
 from booking.models import AppointmentState
 from checkout import hooks
-from checkout.models import CodeKind, CodeScope
 from giftcards import guessing, selectors
 from giftcards.models import AppliesTo
 from giftcards.services import bookings as booking_code_services
 from giftcards.services import invoices as invoice_services
 from giftcards.services import rewards as reward_services
 
-# Coupons say "bookings" where checkout says "services": a booking is charged as one.
+# Coupons say "bookings" where codes say "services": a booking is charged as one.
 SCOPES = {AppliesTo.BOOKINGS: CodeScope.SERVICES, AppliesTo.PRODUCTS: CodeScope.PRODUCTS,
           AppliesTo.BOTH: CodeScope.BOTH}
-
-
-def resolve_booking_code(*, business, client, service, price, code) -> AppliedCode | None:
-    """The booking site's code field: a gift card or a coupon of this business. Wrong
-    codes typed by a client are counted against guessing (guessing.py)."""
-    if not business.coupons_gift_cards_enabled:
-        return None
-    address = guessing.request_address.get()
-    if address is not None and not guessing.start_try(business, address):
-        raise guessing.locked_error()
-    # A refused or unknown code keeps its try counted; a right one gives it back.
-    found = booking_code_services.booking_code(business, client=client, service=service,
-                                               price=price, code=code)
-    if found is None:
-        return None
-    if address is not None:
-        guessing.forget_try(business, address)
-
-    def record(*, appointment) -> None:
-        booking_code_services.record_booking_code(business, found, appointment=appointment)
-
-    return AppliedCode(code=found.code, label=found.label, discount=found.discount,
-                       earns_points=found.earns_points,
-                       is_reward=found.coupon is not None and found.coupon.is_loyalty,
-                       redeem=record)
 
 
 class GiftCardRedeemer:
@@ -63,25 +37,47 @@ class GiftCardRedeemer:
 redeemer = GiftCardRedeemer()
 
 
-class CheckoutCodeApplier:
-    """Coupons and loyalty reward codes typed on a checkout draft."""
+class CodeApplier:
+    """Booking's one code protocol (booking/codes.py): gift cards and coupons on the
+    booking site, coupons and loyalty reward codes on a checkout draft."""
 
     def enabled(self, *, business) -> bool:
         return business.coupons_gift_cards_enabled
 
-    def find(self, *, business, client, code, now) -> hooks.CodeDiscount:
+    def find_for_booking(self, *, business, client, service, price,
+                         code) -> BookingDiscount | None:
+        """Wrong codes typed by a client are counted against guessing (guessing.py)."""
+        address = guessing.request_address.get()
+        if address is not None and not guessing.start_try(business, address):
+            raise guessing.locked_error()
+        # A refused or unknown code keeps its try counted; a right one gives it back.
+        found = booking_code_services.booking_code(business, client=client, service=service,
+                                                   price=price, code=code)
+        if found is None:
+            return None
+        if address is not None:
+            guessing.forget_try(business, address)
+        return BookingDiscount(code=found.code, label=found.label, discount=found.discount,
+                               earns_points=found.earns_points,
+                               is_reward=found.coupon is not None and found.coupon.is_loyalty,
+                               source=found)
+
+    def use_for_booking(self, *, business, found, appointment) -> None:
+        booking_code_services.record_booking_code(business, found.source,
+                                                  appointment=appointment)
+
+    def find_for_invoice(self, *, business, client, code, now) -> CodeTerms:
         coupon = invoice_services.checkout_code(business, client=client, code=code, now=now)
         # The kinds are named alike in both apps.
-        return hooks.CodeDiscount(code=coupon.code, label=coupon.name,
-                                  kind=CodeKind(coupon.discount_kind),
-                                  value=coupon.value, scope=SCOPES[coupon.applies_to],
-                                  service_id=coupon.service_id)
+        return CodeTerms(code=coupon.code, label=coupon.name,
+                         kind=CodeKind(coupon.discount_kind), value=coupon.value,
+                         scope=SCOPES[coupon.applies_to], service_id=coupon.service_id)
 
-    def use(self, *, business, invoice, code, amount, now) -> None:
+    def use_for_invoice(self, *, business, invoice, code, amount, now) -> None:
         invoice_services.use_for_invoice(business, invoice, code=code, amount=amount, now=now)
 
 
-code_applier = CheckoutCodeApplier()
+code_applier = CodeApplier()
 
 
 def client_offers(*, business, client) -> hooks.ClientOffers:

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from booking import events, locks, selectors
-from booking.codes import resolve_code
+from booking import codes, events, locks, selectors
 from booking.models import (
     Appointment,
     AppointmentEvent,
@@ -105,16 +104,17 @@ def place_appointment(*, business: Business, client: Client, service: Service, s
 
 
 def _apply_code(appointment: Appointment, code: str) -> None:
-    applied = resolve_code(business=appointment.business, client=appointment.client,
-                           service=appointment.service, price=appointment.price, code=code)
-    appointment.discount_code = applied.code
-    appointment.discount = min(applied.discount, appointment.price)
-    appointment.code_earns_points = applied.earns_points
-    appointment.used_reward = applied.is_reward
+    business = appointment.business
+    found = codes.resolve_booking_code(business=business, client=appointment.client,
+                                       service=appointment.service, price=appointment.price,
+                                       code=code)
+    appointment.discount_code = found.code
+    appointment.discount = min(found.discount, appointment.price)
+    appointment.code_earns_points = found.earns_points
+    appointment.used_reward = found.is_reward
     appointment.save(update_fields=["discount_code", "discount", "code_earns_points",
                                     "used_reward"])
-    if applied.redeem is not None:
-        applied.redeem(appointment=appointment)
+    codes.use_booking_code(business=business, found=found, appointment=appointment)
 
 
 def _book(*, business, client, service, start, staff_member, booked_by, online, notes, now,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from booking import confirmation, selectors
 from booking.access import client_required, site_view
-from booking.codes import resolve_code
+from booking.codes import resolve_booking_code
 from booking.forms_site import CodeForm, GuestCodeForm, GuestForm, day_from, start_from, start_param
 from booking.models import (
     Appointment,
@@ -240,8 +240,8 @@ def _code_accepted(request, form, *, client: Client | None, service: Service) ->
     if not code:
         return True
     try:
-        resolve_code(business=request.business, client=client, service=service,
-                     price=service.price, code=code)
+        resolve_booking_code(business=request.business, client=client, service=service,
+                             price=service.price, code=code)
     except ValidationError as refusal:
         add_form_errors(form, refusal)
         return False

@@ -12,12 +12,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking import codes
 from booking import locks as booking_locks
+from booking.codes import CodeKind, CodeScope
 from booking.models import Appointment, AppointmentState, Client, Service
-from checkout import hooks, locks, pricing
+from checkout import locks, pricing
 from checkout.models import (
-    CodeKind,
-    CodeScope,
     DiscountKind,
     Invoice,
     InvoiceLine,
@@ -266,9 +266,9 @@ def set_invoice_discount(*, business: Business, invoice: Invoice, kind: str,
     return draft
 
 
-def _code_applier(business: Business | None = None) -> hooks.CodeApplier:
+def _code_applier(business: Business | None = None) -> codes.CodeApplier:
     """The registered applier; with `business`, one that this business has turned on."""
-    applier = hooks.code_applier()
+    applier = codes.code_applier()
     if applier is None:
         raise ValidationError({"code": _("Codes cannot be used at checkout yet.")})
     if business is not None and not applier.enabled(business=business):
@@ -281,8 +281,8 @@ def _recheck_code(business: Business, draft: Invoice, client: Client | None) -> 
     """A client-bound code must stay with its client: changing the client of a draft
     with such a code is refused rather than losing the code silently."""
     try:
-        _code_applier().find(business=business, client=client, code=draft.code,
-                             now=timezone.now())
+        _code_applier().find_for_invoice(business=business, client=client, code=draft.code,
+                                         now=timezone.now())
     except ValidationError as refusal:
         raise ValidationError({"client": _(
             "Code %(code)s cannot be used for this client: remove it first.") % {
@@ -304,8 +304,8 @@ def apply_code(*, business: Business, invoice: Invoice, code: str, now=None) -> 
     typed = (code or "").strip()
     if not typed:
         raise ValidationError({"code": _("Enter a code.")})
-    found = _code_applier(business).find(business=business, client=draft.client,
-                                         code=typed, now=now or timezone.now())
+    found = _code_applier(business).find_for_invoice(business=business, client=draft.client,
+                                                     code=typed, now=now or timezone.now())
     draft.code, draft.code_label = found.code, found.label[:120]
     draft.code_kind, draft.code_value = found.kind, found.value
     draft.code_scope, draft.code_service_id = found.scope, found.service_id
@@ -332,8 +332,9 @@ def use_code(business: Business, invoice: Invoice, now) -> None:
     limits again, so two desks paying with a single-use code cannot both use it."""
     if not invoice.code_discount:
         raise _nothing_off_error(invoice)
-    _code_applier(business).use(business=business, invoice=invoice, code=invoice.code,
-                                amount=invoice.code_discount, now=now)
+    _code_applier(business).use_for_invoice(business=business, invoice=invoice,
+                                            code=invoice.code, amount=invoice.code_discount,
+                                            now=now)
 
 
 @transaction.atomic(durable=True)

@@ -39,3 +39,27 @@ def next_weekday(weekday: int, *, after: date | None = None) -> date:
 
 def paris(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=PARIS)
+
+
+class StubCodeApplier:
+    """Booking's code protocol (booking/codes.py) answering with `find(code)`, and
+    recording a use with `use(appointment=...)`, for the booking side tested alone."""
+
+    def __init__(self, find, use=None):
+        self._find, self._use = find, use
+
+    def enabled(self, *, business) -> bool:
+        return True
+
+    def find_for_booking(self, *, business, client, service, price, code):
+        return self._find(code)
+
+    def use_for_booking(self, *, business, found, appointment) -> None:
+        if self._use is not None:
+            self._use(appointment=appointment)
+
+    def find_for_invoice(self, *, business, client, code, now):
+        raise AssertionError("a booking test typed a code at checkout")
+
+    def use_for_invoice(self, *, business, invoice, code, amount, now):
+        raise AssertionError("a booking test paid an invoice with a code")

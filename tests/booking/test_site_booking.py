@@ -12,13 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking import codes
-from booking.codes import AppliedCode
+from booking.codes import BookingDiscount
 from booking.forms_site import start_param
 from booking.models import Appointment, AppointmentState, Client
 from booking.services.appointments import book_appointment, book_class_seat
 from tenancy.models import Extension
 from tenancy.services import set_extension
-from tests.booking.booking_setup import PARIS, next_weekday, open_salon, paris
+from tests.booking.booking_setup import (
+    PARIS,
+    StubCodeApplier,
+    next_weekday,
+    open_salon,
+    paris,
+)
 from tests.factories import (
     PASSWORD,
     AppointmentFactory,
@@ -321,11 +327,11 @@ def test_a_refused_code_is_shown_next_to_the_field_and_nothing_is_booked(client,
 
 
 def test_an_accepted_code_is_recorded_on_the_booking(client, salon, monkeypatch):
-    def summer(*, business, client, service, price, code):
-        return AppliedCode(code=code, label="Summer", discount=Decimal("5.00")) \
+    def summer(code):
+        return BookingDiscount(code=code, label="Summer", discount=Decimal("5.00")) \
             if code == "SUMMER10" else None
 
-    monkeypatch.setattr(codes, "_resolvers", [summer])
+    monkeypatch.setattr(codes, "_appliers", [StubCodeApplier(summer)])
     tuesday = next_weekday(1)
 
     client.post(confirm_url(salon.business, salon.cut, paris(tuesday, 10)),
@@ -341,10 +347,10 @@ def test_a_code_whose_use_is_refused_while_booking_books_nothing(client, salon, 
     def used_up(*, appointment):
         raise ValidationError({"code": "This code has been used up."})
 
-    def summer(*, business, client, service, price, code):
-        return AppliedCode(code=code, label="Summer", discount=Decimal("5.00"), redeem=used_up)
+    def summer(code):
+        return BookingDiscount(code=code, label="Summer", discount=Decimal("5.00"))
 
-    monkeypatch.setattr(codes, "_resolvers", [summer])
+    monkeypatch.setattr(codes, "_appliers", [StubCodeApplier(summer, use=used_up)])
     tuesday = next_weekday(1)
 
     response = client.post(confirm_url(salon.business, salon.cut, paris(tuesday, 10)),
@@ -357,12 +363,14 @@ def test_a_code_whose_use_is_refused_while_booking_books_nothing(client, salon, 
 def test_a_reward_code_that_still_earns_is_recorded_as_such(salon, monkeypatch):
     used = []
 
-    def reward(*, business, client, service, price, code):
-        return AppliedCode(code=code, label="Reward", discount=Decimal("500.00"),
-                           earns_points=True, redeem=lambda *, appointment: used.append(
-                               appointment.pk))
+    def reward(code):
+        return BookingDiscount(code=code, label="Reward", discount=Decimal("500.00"),
+                               earns_points=True)
 
-    monkeypatch.setattr(codes, "_resolvers", [reward])
+    def use(*, appointment):
+        used.append(appointment.pk)
+
+    monkeypatch.setattr(codes, "_appliers", [StubCodeApplier(reward, use=use)])
     tuesday = next_weekday(1)
 
     appointment = book_appointment(

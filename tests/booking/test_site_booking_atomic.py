@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking import codes
-from booking.codes import AppliedCode
+from booking.codes import BookingDiscount
 from booking.forms_site import start_param
 from booking.models import Appointment, Client
 from booking.services.appointments import book_appointment, book_class_seat
 from booking.services.site_booking import GuestDetailsRefused, book_online, book_seat_online
-from tests.booking.booking_setup import next_weekday, open_salon, paris
+from tests.booking.booking_setup import StubCodeApplier, next_weekday, open_salon, paris
 from tests.factories import ClassSessionFactory, ClassTypeFactory, ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,10 +56,10 @@ def test_a_code_refused_while_booking_leaves_no_client_record(client, salon, mon
     def used_up(*, appointment):
         raise ValidationError({"code": "This code has been used up."})
 
-    def summer(*, business, client, service, price, code):
-        return AppliedCode(code=code, label="Summer", discount=Decimal("5.00"), redeem=used_up)
+    def summer(code):
+        return BookingDiscount(code=code, label="Summer", discount=Decimal("5.00"))
 
-    monkeypatch.setattr(codes, "_resolvers", [summer])
+    monkeypatch.setattr(codes, "_appliers", [StubCodeApplier(summer, use=used_up)])
     tuesday = next_weekday(1)
 
     client.post(confirm_url(salon.business, salon.cut, paris(tuesday, 10), "any"),
