@@ -38,7 +38,7 @@ def update_program(*, business: Business, **values) -> Program:
 
 def on_loyalty_switched(*, business: Business, enabled: bool, now: datetime | None = None
                         ) -> None:
-    """Receiver of booking's extension switch: record when the program is on, so that
+    """Receiver of tenancy's extension switch: record when the program is on, so that
     what ends while it is off never earns, and what ended while it was on still earns
     after an off and on again. An "on" while already on (a retry, or a setup that says
     since when) keeps one period, from the earlier time."""
