@@ -18,10 +18,16 @@ from django.utils.translation import ngettext
 from booking.models import Appointment, Client, Service
 from core.dates import format_day
 from core.money import quantize
-from core.validation import check_same_business, refuse
+from core.validation import (
+    amount_error,
+    check_same_business,
+    refuse,
+    trimmed,
+    whole_number_error,
+)
 from giftcards import codes, locks
 from giftcards.models import AppliesTo, Coupon, CouponOrigin, CouponUse, DiscountKind
-from giftcards.services.checks import amount_error, business_today, trimmed, whole_number_error
+from giftcards.services.checks import business_today
 from tenancy.models import Business
 
 COUPON_FIELDS = ("code", "name", "discount_kind", "value", "service", "applies_to",

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from booking.models import Client, Service
 from core.dates import format_day
-from core.validation import check_same_business, refuse
+from core.validation import check_same_business, refuse, trimmed, whole_number_error
 from giftcards import codes, locks, selectors
 from giftcards.models import (
     MAX_POINTS_PRICE,
@@ -23,7 +23,7 @@ from giftcards.models import (
     RewardTier,
 )
 from giftcards.services.cards import new_code
-from giftcards.services.checks import business_today, trimmed, whole_number_error
+from giftcards.services.checks import business_today
 from giftcards.services.coupons import discount_errors, normalise_discount
 from tenancy.models import Business
 
