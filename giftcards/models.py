@@ -5,6 +5,9 @@ value; each transaction's balance follows from the card's previous one and a
 transaction is never changed or deleted (PostgreSQL triggers, migration 0002); a
 source (a payment, an appointment) redeems a card at most once; a coupon is
 never used more often than its limit, and a booking uses at most one.
+
+A coupon states its discount in the terms of a loyalty reward tier (loyalty.discounts):
+a reward code is a coupon carrying its tier's terms.
 """
 
 from dataclasses import asdict, dataclass
@@ -20,6 +23,7 @@ from booking.models import Appointment, Client, Service
 from checkout.models import Invoice, InvoiceLine, Payment, Refund
 from core.tenancy import TenantModel, TenantQuerySet
 from giftcards import codes
+from loyalty.discounts import AppliesTo, DiscountKind
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 MAX_VALIDITY_DAYS = 3650
@@ -269,18 +273,6 @@ class GiftCardTransaction(TenantModel):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Gift card transactions are immutable.")
         super().save(*args, **kwargs)
-
-
-class DiscountKind(models.TextChoices):
-    AMOUNT = "amount", _("Fixed amount")
-    PERCENT = "percent", _("Percent")
-    FREE_SERVICE = "free_service", _("Free service")
-
-
-class AppliesTo(models.TextChoices):
-    BOOKINGS = "bookings", _("Bookings")
-    PRODUCTS = "products", _("Products")
-    BOTH = "both", _("Bookings and products")
 
 
 class CouponOrigin(models.TextChoices):

@@ -24,7 +24,7 @@ from giftcards.models import (
 )
 from giftcards.services.cards import new_code
 from giftcards.services.checks import business_today
-from giftcards.services.coupons import discount_errors, normalise_discount
+from loyalty.discounts import discount_errors, normalise_discount
 from tenancy.models import Business
 
 TIER_FIELDS = ("name", "threshold", "discount_kind", "value", "service", "applies_to",
