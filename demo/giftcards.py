@@ -14,12 +14,13 @@ from django.urls import reverse
 
 from accounts.models import User
 from booking.models import Client, Service
-from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin, RewardTier
+from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
 from giftcards.services import purchases as purchase_services
 from giftcards.services import rewards as reward_services
+from loyalty.models import RewardTier
 from tenancy.models import Business
 
 OFFERS = {

@@ -29,13 +29,13 @@ from giftcards.models import (
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
-    RewardTier,
     TransactionKind,
 )
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
 from giftcards.services import rewards as reward_services
+from loyalty.models import RewardTier
 from tenancy.models import Role
 
 

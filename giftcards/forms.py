@@ -10,8 +10,8 @@ from giftcards.models import (
     MAX_VALIDITY_DAYS,
     AppliesTo,
     DiscountKind,
-    RewardTier,
 )
+from loyalty.models import RewardTier
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_INPUT = forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",

@@ -12,9 +12,9 @@ from giftcards.models import (
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
-    RewardTier,
     TransactionKind,
 )
+from loyalty.models import RewardTier
 from tenancy.models import Business
 
 CARD_STATES = ("usable", "spent", "expired", "inactive")

@@ -20,11 +20,11 @@ from giftcards.models import (
     AppliesTo,
     Coupon,
     CouponOrigin,
-    RewardTier,
 )
 from giftcards.services.cards import new_code
 from giftcards.services.checks import business_today
 from loyalty.discounts import discount_errors, normalise_discount
+from loyalty.models import RewardTier
 from tenancy.models import Business
 
 TIER_FIELDS = ("name", "threshold", "discount_kind", "value", "service", "applies_to",

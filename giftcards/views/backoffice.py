@@ -30,12 +30,13 @@ from giftcards.forms import (
     OfferPointsForm,
     RewardTierForm,
 )
-from giftcards.models import Coupon, GiftCard, GiftCardOffer, RewardTier
+from giftcards.models import Coupon, GiftCard, GiftCardOffer
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
 from giftcards.services import purchases as purchase_services
 from giftcards.services import rewards as reward_services
+from loyalty.models import RewardTier
 from tenancy.access import backoffice_view
 from tenancy.models import Role
 
