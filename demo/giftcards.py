@@ -19,8 +19,9 @@ from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
 from giftcards.services import purchases as purchase_services
-from giftcards.services import rewards as reward_services
+from giftcards.services import reward_codes
 from loyalty.models import RewardTier
+from loyalty.services import stamp_card
 from tenancy.models import Business
 
 OFFERS = {
@@ -74,7 +75,7 @@ def _reward_tiers(business: Business) -> None:
     if RewardTier.objects.for_business(business).exists():
         return
     for name, points, kind, value, applies_to, service, days, resets in REWARD_TIERS:
-        reward_services.create_tier(
+        stamp_card.create_tier(
                    business=business, name=name, threshold=points, discount_kind=kind,
                    value=Decimal(value), applies_to=applies_to, validity_days=days,
                    service=Service.objects.for_business(business).filter(name=service).first(),
@@ -86,7 +87,7 @@ def _leas_reward(business: Business) -> None:
     lea = Client.objects.for_business(business).filter(email="lea.dubois@example.com").first()
     if lea is None or Coupon.objects.for_business(business).filter(client=lea).loyalty().exists():
         return
-    reward_services.give_reward(business=business, client=lea, name=LEAS_REWARD,
+    reward_codes.give_reward(business=business, client=lea, name=LEAS_REWARD,
                                 discount_kind="amount", value=Decimal("10.00"), validity_days=90,
                                 by=User.objects.get(email="manager@salonbook.test"))
 

@@ -34,8 +34,9 @@ from giftcards.models import (
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
-from giftcards.services import rewards as reward_services
-from loyalty.models import RewardTier
+from giftcards.services import reward_codes
+from loyalty.models import MAX_REWARD_VALIDITY_DAYS, RewardTier
+from loyalty.services import stamp_card as stamp_card_services
 from tenancy.models import Role
 
 
@@ -325,15 +326,15 @@ class RewardTierViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveMod
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tier = reward_services.create_tier(business=self.business, **serializer.validated_data)
+        tier = stamp_card_services.create_tier(business=self.business, **serializer.validated_data)
         return Response(self.get_serializer(tier).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, reward_tier_pk=None):
         tier = self.get_object()
         serializer = self.get_serializer(tier, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        tier = reward_services.update_tier(business=self.business, tier=tier,
-                                           **serializer.validated_data)
+        tier = stamp_card_services.update_tier(business=self.business, tier=tier,
+                                               **serializer.validated_data)
         return Response(self.get_serializer(tier).data)
 
 
@@ -349,7 +350,7 @@ class GiveRewardSerializer(serializers.Serializer):
     service = BusinessRowField(Service, _("No service with this id in your business."),
                                required=False, allow_null=True)
     applies_to = serializers.ChoiceField(choices=AppliesTo.choices, default=AppliesTo.BOOKINGS)
-    validity_days = serializers.IntegerField(min_value=1, max_value=MAX_VALIDITY_DAYS,
+    validity_days = serializers.IntegerField(min_value=1, max_value=MAX_REWARD_VALIDITY_DAYS,
                                              default=90)
     earns_points = serializers.BooleanField(default=False)
 
@@ -379,8 +380,8 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMode
         client, tier = values.pop("client"), values.pop("tier", None)
         if tier is not None:
             values = {}
-        code = reward_services.give_reward(business=self.business, client=client, tier=tier,
-                                           by=request.user, **values)
+        code = reward_codes.give_reward(business=self.business, client=client, tier=tier,
+                                        by=request.user, **values)
         return Response(CouponSerializer(code).data, status=status.HTTP_201_CREATED)
 
 
