@@ -299,7 +299,7 @@ SPECTACULAR_SETTINGS = {
         "MessageStatusEnum": "notifications.models.MessageStatus",
         # Invoices and coupons both have a "discount_kind" with different choices.
         "DiscountKindEnum": "checkout.models.DiscountKind",
-        "CouponDiscountKindEnum": "giftcards.models.DiscountKind",
+        "CouponDiscountKindEnum": "loyalty.discounts.DiscountKind",
     },
     "REDOC_DIST": "SIDECAR",
 }

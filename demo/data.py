@@ -117,6 +117,7 @@ def load() -> dict[str, Business]:
     demo_notifications.load(businesses)
     demo_appointments.load(businesses)
     demo_checkout.load(businesses)
+    demo_loyalty.stamp_card_rewards(businesses)
     demo_giftcards.load(businesses)
     demo_loyalty.credit(businesses)
     demo_reports.load(businesses)

@@ -1,8 +1,7 @@
 """The gift card part of the demo, at Atelier Lumière: three offers (one also for points),
-a card Léa bought online and has partly spent, a welcome coupon, a stamp card of
-three rewards (loaded before the points are credited, so that Claire's points have
-already unlocked a reward code), and a reward the manager gave Léa, offered in one
-click at checkout. Studio Kvitka sells one card in hryvnias.
+a card Léa bought online and has partly spent, a welcome coupon, and a reward the manager
+gave Léa, offered in one click at checkout (the stamp card whose rewards Claire's points
+unlock is loyalty's: demo/loyalty.py). Studio Kvitka sells one card in hryvnias.
 
 Made through the services; found before being made, so loading twice changes nothing.
 """
@@ -13,13 +12,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from booking.models import Client, Service
-from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin, RewardTier
+from booking.models import Client
+from giftcards.models import Coupon, GiftCard, GiftCardOffer, GiftCardOrigin
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
 from giftcards.services import purchases as purchase_services
-from giftcards.services import rewards as reward_services
+from giftcards.services import reward_codes
 from tenancy.models import Business
 
 OFFERS = {
@@ -37,12 +36,6 @@ OFFERS = {
 }
 WELCOME_CODE = "BIENVENUE10"
 LEAS_REWARD = "Récompense fidélité : -10 €"
-# name, points, discount, value, applies to, free service, valid (days), resets the card
-REWARD_TIERS = [
-    ("5 € sur votre prochaine visite", 10, "amount", "5.00", "bookings", None, 60, False),
-    ("-15 % sur les produits", 20, "percent", "15", "products", None, 90, False),
-    ("Un brushing offert", 30, "free_service", "0", "bookings", "Brushing", 90, True),
-]
 
 
 def _offers(business: Business, rows) -> None:
@@ -69,25 +62,14 @@ def _leas_card(business: Business) -> None:
                                    amount=Decimal("18.00"), note="Shampoing doux")
 
 
-def _reward_tiers(business: Business) -> None:
-    if RewardTier.objects.for_business(business).exists():
-        return
-    for name, points, kind, value, applies_to, service, days, resets in REWARD_TIERS:
-        reward_services.create_tier(
-                   business=business, name=name, threshold=points, discount_kind=kind,
-                   value=Decimal(value), applies_to=applies_to, validity_days=days,
-                   service=Service.objects.for_business(business).filter(name=service).first(),
-                   earns_points=kind == "amount", resets_card=resets)
-
-
 def _leas_reward(business: Business) -> None:
     """A reward the manager gave Léa, offered in one click when she checks out."""
     lea = Client.objects.for_business(business).filter(email="lea.dubois@example.com").first()
     if lea is None or Coupon.objects.for_business(business).filter(client=lea).loyalty().exists():
         return
-    reward_services.give_reward(business=business, client=lea, name=LEAS_REWARD,
-                                discount_kind="amount", value=Decimal("10.00"), validity_days=90,
-                                by=User.objects.get(email="manager@salonbook.test"))
+    reward_codes.give_reward(business=business, client=lea, name=LEAS_REWARD,
+                             discount_kind="amount", value=Decimal("10.00"), validity_days=90,
+                             by=User.objects.get(email="manager@salonbook.test"))
 
 
 def load(businesses: dict[str, Business]) -> None:
@@ -95,7 +77,6 @@ def load(businesses: dict[str, Business]) -> None:
     for slug, rows in OFFERS.items():
         _offers(businesses[slug], rows)
     _leas_card(atelier)
-    _reward_tiers(atelier)
     _leas_reward(atelier)
     if not Coupon.objects.for_business(atelier).filter(code=WELCOME_CODE).exists():
         coupon_services.create_coupon(business=atelier, code=WELCOME_CODE, name="Bienvenue : -10 %",

@@ -1,5 +1,7 @@
 """The demo's loyalty program at Atelier Lumière: points per visit and per service,
-spend rules, yearly expiry, past visits already credited and a welcome gift."""
+spend rules, yearly expiry, a stamp card of three rewards (set up before the points are
+credited, so that Claire's points have already unlocked a reward code), past visits
+already credited and a welcome gift."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,12 +10,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from booking.models import Client, Service
-from loyalty.models import EntryKind, PointsEntry
-from loyalty.services import adjustments, crediting, program
+from loyalty.models import EntryKind, PointsEntry, RewardTier
+from loyalty.services import adjustments, crediting, program, stamp_card
 from tenancy.models import Business
 
 SERVICE_POINTS = {"Couleur & coupe": 3, "Balayage": 5}
 WELCOME = "Cadeau de bienvenue"
+# name, points, discount, value, applies to, free service, valid (days), resets the card
+REWARD_TIERS = [
+    ("5 € sur votre prochaine visite", 10, "amount", "5.00", "bookings", None, 60, False),
+    ("-15 % sur les produits", 20, "percent", "15", "products", None, 90, False),
+    ("Un brushing offert", 30, "free_service", "0", "bookings", "Brushing", 90, True),
+]
 
 
 def set_up(businesses: dict[str, Business]) -> None:
@@ -30,6 +38,19 @@ def set_up(businesses: dict[str, Business]) -> None:
         if service is not None:
             program.set_catalog_points(business=atelier, service=service, is_enabled=True,
                                        points=points)
+
+
+def stamp_card_rewards(businesses: dict[str, Business]) -> None:
+    """Before the points are credited: their crossing of the first tier unlocks a code."""
+    atelier = businesses["atelier-lumiere"]
+    if RewardTier.objects.for_business(atelier).exists():
+        return
+    for name, points, kind, value, applies_to, service, days, resets in REWARD_TIERS:
+        stamp_card.create_tier(
+            business=atelier, name=name, threshold=points, discount_kind=kind,
+            value=Decimal(value), applies_to=applies_to, validity_days=days,
+            service=Service.objects.for_business(atelier).filter(name=service).first(),
+            earns_points=kind == "amount", resets_card=resets)
 
 
 def credit(businesses: dict[str, Business]) -> None:

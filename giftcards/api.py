@@ -29,13 +29,13 @@ from giftcards.models import (
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
-    RewardTier,
     TransactionKind,
 )
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
-from giftcards.services import rewards as reward_services
+from giftcards.services import reward_codes
+from loyalty.models import MAX_REWARD_VALIDITY_DAYS, RewardTier
 from tenancy.models import Role
 
 
@@ -291,51 +291,7 @@ class CouponViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveModelMi
         return Response(self.get_serializer(coupon).data)
 
 
-# Stamp-card rewards ------------------------------------------------------------------------
-
-class RewardTierSerializer(serializers.ModelSerializer):
-    value = _money(default=0)
-    discount_kind = serializers.ChoiceField(choices=DiscountKind.choices)
-    applies_to = serializers.ChoiceField(choices=AppliesTo.choices, default=AppliesTo.BOOKINGS)
-    service = BusinessRowField(Service, _("No service with this id in your business."),
-                               required=False, allow_null=True)
-    threshold = serializers.IntegerField(min_value=1, max_value=MAX_POINTS_PRICE,
-                                         help_text="Points that unlock the reward.")
-    validity_days = serializers.IntegerField(min_value=1, max_value=MAX_VALIDITY_DAYS,
-                                             default=90)
-
-    class Meta:
-        model = RewardTier
-        fields = ["id", "name", "threshold", "discount_kind", "value", "service", "applies_to",
-                  "validity_days", "earns_points", "resets_card", "is_active"]
-        read_only_fields = ["id"]
-        validators = []
-
-
-class RewardTierViewSet(ManagerWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        TenantModelViewSet):
-    """Stamp-card tiers: crossing `threshold` points upward unlocks a single-use code for
-    the client and emails it. Adding or lowering a tier rewards nobody already above it."""
-
-    model = RewardTier
-    serializer_class = RewardTierSerializer
-    lookup_url_kwarg = "reward_tier_pk"
-    filterset_fields = ["is_active"]
-
-    def create(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        tier = reward_services.create_tier(business=self.business, **serializer.validated_data)
-        return Response(self.get_serializer(tier).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, reward_tier_pk=None):
-        tier = self.get_object()
-        serializer = self.get_serializer(tier, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        tier = reward_services.update_tier(business=self.business, tier=tier,
-                                           **serializer.validated_data)
-        return Response(self.get_serializer(tier).data)
-
+# Rewards given by staff (the stamp card's tiers are loyalty's API) -------------------------
 
 class GiveRewardSerializer(serializers.Serializer):
     client = BusinessRowField(Client, _("No client with this id in your business."))
@@ -349,7 +305,7 @@ class GiveRewardSerializer(serializers.Serializer):
     service = BusinessRowField(Service, _("No service with this id in your business."),
                                required=False, allow_null=True)
     applies_to = serializers.ChoiceField(choices=AppliesTo.choices, default=AppliesTo.BOOKINGS)
-    validity_days = serializers.IntegerField(min_value=1, max_value=MAX_VALIDITY_DAYS,
+    validity_days = serializers.IntegerField(min_value=1, max_value=MAX_REWARD_VALIDITY_DAYS,
                                              default=90)
     earns_points = serializers.BooleanField(default=False)
 
@@ -379,8 +335,8 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMode
         client, tier = values.pop("client"), values.pop("tier", None)
         if tier is not None:
             values = {}
-        code = reward_services.give_reward(business=self.business, client=client, tier=tier,
-                                           by=request.user, **values)
+        code = reward_codes.give_reward(business=self.business, client=client, tier=tier,
+                                        by=request.user, **values)
         return Response(CouponSerializer(code).data, status=status.HTTP_201_CREATED)
 
 
@@ -388,5 +344,4 @@ def register(router) -> None:
     router.register("gift-card-offers", OfferViewSet, basename="gift-card-offer")
     router.register("gift-cards", GiftCardViewSet, basename="gift-card")
     router.register("coupons", CouponViewSet, basename="coupon")
-    router.register("reward-tiers", RewardTierViewSet, basename="reward-tier")
     router.register("rewards", RewardViewSet, basename="reward")

@@ -14,9 +14,8 @@ class GiftcardsConfig(AppConfig):
         from checkout.hooks import register_client_offers, register_gift_card_redeemer
         from checkout.models import Invoice
         from giftcards import receivers
-        from loyalty.events import balance_changed
-        from loyalty.hooks import register_next_reward
-        from loyalty.models import PointsEntry
+        from loyalty.events import reward_reached
+        from loyalty.models import RewardTier
 
         register_gift_card_redeemer(receivers.redeemer)
         register_code_applier(receivers.code_applier)
@@ -28,6 +27,5 @@ class GiftcardsConfig(AppConfig):
         appointment_state_changed.connect(receivers.on_appointment_state_changed,
                                           sender=Appointment,
                                           dispatch_uid="giftcards-appointment-state")
-        balance_changed.connect(receivers.on_balance_changed, sender=PointsEntry,
-                                dispatch_uid="giftcards-stamp-card")
-        register_next_reward(receivers.next_reward)
+        reward_reached.connect(receivers.on_reward_reached, sender=RewardTier,
+                               dispatch_uid="giftcards-reward-code")

@@ -1,5 +1,6 @@
 """Forms of giftcards: the booking site's balance check and purchase, and the back
-office's offers, cards and coupons. They parse input; the services decide."""
+office's offers, cards, coupons and stamp-card rewards (loyalty's tiers, set up beside the
+codes they issue). They parse input; the services decide."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +11,8 @@ from giftcards.models import (
     MAX_VALIDITY_DAYS,
     AppliesTo,
     DiscountKind,
-    RewardTier,
 )
+from loyalty.models import MAX_POINTS, MAX_REWARD_VALIDITY_DAYS, RewardTier
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_INPUT = forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
@@ -139,7 +140,7 @@ class _DiscountFields(forms.Form):
         error_messages={"invalid_choice": _("This service is not in your business.")})
     applies_to = forms.ChoiceField(label=_("Applies to"), choices=AppliesTo.choices)
     validity_days = forms.IntegerField(label=_("Code valid for (days)"), initial=90,
-                                       min_value=1, max_value=MAX_VALIDITY_DAYS)
+                                       min_value=1, max_value=MAX_REWARD_VALIDITY_DAYS)
     earns_points = forms.BooleanField(label=_("Bookings using it still earn points"),
                                       required=False)
 
@@ -155,8 +156,7 @@ class _DiscountFields(forms.Form):
 
 
 class RewardTierForm(_DiscountFields):
-    threshold = forms.IntegerField(label=_("Points needed"), min_value=1,
-                                   max_value=MAX_POINTS_PRICE)
+    threshold = forms.IntegerField(label=_("Points needed"), min_value=1, max_value=MAX_POINTS)
     resets_card = forms.BooleanField(
         label=_("Starts the card over"), required=False,
         help_text=_("Only the highest reward can: its points are taken off when it is "

@@ -20,8 +20,3 @@ def lock_purchase(business, reference: str) -> GiftCardPurchase:
     return (GiftCardPurchase.objects.for_business(business).select_for_update()
             .get(reference=reference))
 
-
-def lock_tiers(business) -> None:
-    """Tier edits check rules across tiers (one reset, and it is the highest): they take
-    the business row so that two edits cannot each pass the check alone."""
-    list(type(business).objects.select_for_update().filter(pk=business.pk).values_list("pk"))

@@ -5,6 +5,9 @@ value; each transaction's balance follows from the card's previous one and a
 transaction is never changed or deleted (PostgreSQL triggers, migration 0002); a
 source (a payment, an appointment) redeems a card at most once; a coupon is
 never used more often than its limit, and a booking uses at most one.
+
+A coupon states its discount in the terms of a loyalty reward tier (loyalty.discounts):
+a reward code is a coupon carrying its tier's terms.
 """
 
 from dataclasses import asdict, dataclass
@@ -20,6 +23,8 @@ from booking.models import Appointment, Client, Service
 from checkout.models import Invoice, InvoiceLine, Payment, Refund
 from core.tenancy import TenantModel, TenantQuerySet
 from giftcards import codes
+from loyalty.discounts import AppliesTo, DiscountKind
+from loyalty.models import RewardTier
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 MAX_VALIDITY_DAYS = 3650
@@ -271,18 +276,6 @@ class GiftCardTransaction(TenantModel):
         super().save(*args, **kwargs)
 
 
-class DiscountKind(models.TextChoices):
-    AMOUNT = "amount", _("Fixed amount")
-    PERCENT = "percent", _("Percent")
-    FREE_SERVICE = "free_service", _("Free service")
-
-
-class AppliesTo(models.TextChoices):
-    BOOKINGS = "bookings", _("Bookings")
-    PRODUCTS = "products", _("Products")
-    BOTH = "both", _("Bookings and products")
-
-
 class CouponOrigin(models.TextChoices):
     STAFF = "staff", _("Coupon")
     REWARD = "reward", _("Loyalty reward")
@@ -290,53 +283,6 @@ class CouponOrigin(models.TextChoices):
 
 
 LOYALTY_ORIGINS = (CouponOrigin.REWARD, CouponOrigin.GIVEN)
-
-
-class RewardTier(TenantModel):
-    """A stamp-card threshold: when a client's points cross it upward, they receive a
-    single-use code giving this discount. The highest tier may be a reset: the card
-    then starts over, keeping the points above it."""
-
-    name = models.CharField(_("name"), max_length=120)
-    threshold = models.PositiveIntegerField(
-        _("points needed"), validators=[MinValueValidator(1), MaxValueValidator(MAX_POINTS_PRICE)])
-    discount_kind = models.CharField(_("discount"), max_length=12, choices=DiscountKind.choices)
-    value = models.DecimalField(_("amount or percent"), **MONEY, default=0)
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+", verbose_name=_("free service"))
-    applies_to = models.CharField(_("applies to"), max_length=10, choices=AppliesTo.choices,
-                                  default=AppliesTo.BOOKINGS)
-    validity_days = models.PositiveIntegerField(
-        _("code valid for (days)"), default=90,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_VALIDITY_DAYS)])
-    earns_points = models.BooleanField(_("bookings using it still earn points"), default=False)
-    resets_card = models.BooleanField(
-        _("starts the card over"), default=False,
-        help_text=_("Only the highest tier can: its points are taken off when the reward is "
-                    "unlocked, and the points above it are kept."))
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("reward tier")
-        verbose_name_plural = _("reward tiers")
-        ordering = ["threshold", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["business", "threshold"],
-                                    condition=Q(is_active=True),
-                                    name="giftcards_tier_one_active_per_threshold"),
-            models.UniqueConstraint(fields=["business"],
-                                    condition=Q(is_active=True, resets_card=True),
-                                    name="giftcards_tier_one_active_reset"),
-            models.CheckConstraint(
-                condition=(Q(discount_kind="amount") & Q(value__gt=0))
-                | (Q(discount_kind="percent") & Q(value__gt=0) & Q(value__lte=100))
-                | (Q(discount_kind="free_service") & Q(service__isnull=False)),
-                name="giftcards_tier_discount_consistent"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CouponQuerySet(TenantQuerySet):

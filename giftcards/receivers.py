@@ -14,7 +14,7 @@ from giftcards import guessing, selectors
 from giftcards.models import AppliesTo
 from giftcards.services import bookings as booking_code_services
 from giftcards.services import invoices as invoice_services
-from giftcards.services import rewards as reward_services
+from giftcards.services import reward_codes
 
 # Coupons say "bookings" where codes say "services": a booking is charged as one.
 SCOPES = {AppliesTo.BOOKINGS: CodeScope.SERVICES, AppliesTo.PRODUCTS: CodeScope.PRODUCTS,
@@ -105,20 +105,7 @@ def on_appointment_state_changed(*, appointment, to_state, **_kwargs) -> None:
         booking_code_services.on_appointment_cancelled(appointment=appointment)
 
 
-def on_balance_changed(*, changes, **_kwargs) -> None:
-    reward_services.reward_for_entries(changes=changes)
-
-
-def next_reward(*, business, client, balance):
-    """The client's progress to their next stamp-card reward, for loyalty's pages."""
-    from loyalty.hooks import NextReward
-
-    tiers = selectors.active_tiers(business=business)
-    reset = next((tier for tier in tiers if tier.resets_card), None)
-    if reset is not None and balance >= reset.threshold:
-        # A balance still to be credited may go round the card: count what stays on it.
-        balance %= reset.threshold
-    tier = next((tier for tier in tiers if tier.threshold > balance), None)
-    if tier is None:
-        return None
-    return NextReward(name=tier.name, threshold=tier.threshold, progress=balance)
+def on_reward_reached(*, business, client, tier, balance, now, **_kwargs) -> None:
+    """A stamp-card reward reached (loyalty's announcement): its code, in the ledger's
+    transaction."""
+    reward_codes.unlock(business=business, client=client, tier=tier, balance=balance, now=now)

@@ -12,9 +12,10 @@ from giftcards.models import (
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
-    RewardTier,
     TransactionKind,
 )
+from loyalty import stamp_card
+from loyalty.models import RewardTier
 from tenancy.models import Business
 
 CARD_STATES = ("usable", "spent", "expired", "inactive")
@@ -129,8 +130,7 @@ def offers_beyond_reset(*, business: Business, offer: GiftCardOffer | None = Non
     """The active reset tier, and the offers on sale for points (or `offer` alone) that no
     balance can pay: the reset takes its points off as soon as a balance reaches its
     threshold, so a price at or above it is never covered."""
-    reset = (RewardTier.objects.for_business(business)
-             .filter(is_active=True, resets_card=True).first())
+    reset = stamp_card.reset_tier(business=business)
     if reset is None:
         return None, []
     rows = offers(business=business, for_sale=True).filter(
@@ -138,10 +138,4 @@ def offers_beyond_reset(*, business: Business, offer: GiftCardOffer | None = Non
     if offer is not None:
         rows = rows.filter(pk=offer.pk)
     return reset, list(rows)
-
-
-def active_tiers(*, business: Business) -> list[RewardTier]:
-    """The stamp card: its active tiers, lowest first (the last may reset the card)."""
-    return list(RewardTier.objects.for_business(business).filter(is_active=True)
-                .select_related("service").order_by("threshold"))
 

@@ -1,20 +1,31 @@
-"""API of loyalty: the program's settings, a client's balance and history, and manual
-adjustments (with `Idempotency-Key`, so that a retried request never adds points twice).
-The same services as the back office."""
+"""API of loyalty: the program's settings, a client's balance and history, manual
+adjustments (with `Idempotency-Key`, so that a retried request never adds points twice),
+and the stamp card's reward tiers. The same services as the back office."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from booking.models import Client
+from booking.models import Client, Service
+from core.api import BusinessRowField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
 from loyalty import selectors
-from loyalty.models import MAX_POINTS, EntryKind, PointsEntry, Program
-from loyalty.services import adjustments
+from loyalty.discounts import AppliesTo, DiscountKind
+from loyalty.models import (
+    MAX_POINTS,
+    MAX_REWARD_VALIDITY_DAYS,
+    EntryKind,
+    PointsEntry,
+    Program,
+    RewardTier,
+)
+from loyalty.services import adjustments, stamp_card
 from loyalty.services import program as program_services
 from tenancy.models import Role
 
@@ -162,6 +173,55 @@ class AdjustmentViewSet(mixins.ListModelMixin, TenantModelViewSet):
         return Response(EntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
 
 
+class RewardTierSerializer(serializers.ModelSerializer):
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, default=0)
+    discount_kind = serializers.ChoiceField(choices=DiscountKind.choices)
+    applies_to = serializers.ChoiceField(choices=AppliesTo.choices, default=AppliesTo.BOOKINGS)
+    service = BusinessRowField(Service, _("No service with this id in your business."),
+                               required=False, allow_null=True)
+    threshold = serializers.IntegerField(min_value=1, max_value=MAX_POINTS,
+                                         help_text="Points that unlock the reward.")
+    validity_days = serializers.IntegerField(min_value=1, max_value=MAX_REWARD_VALIDITY_DAYS,
+                                             default=90)
+
+    class Meta:
+        model = RewardTier
+        fields = ["id", "name", "threshold", "discount_kind", "value", "service", "applies_to",
+                  "validity_days", "earns_points", "resets_card", "is_active"]
+        read_only_fields = ["id"]
+        validators = []
+
+
+class RewardTierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantModelViewSet):
+    """Stamp-card tiers: crossing `threshold` points upward unlocks a single-use code for
+    the client and emails it. Adding or lowering a tier rewards nobody already above it."""
+
+    model = RewardTier
+    serializer_class = RewardTierSerializer
+    lookup_url_kwarg = "reward_tier_pk"
+    filterset_fields = ["is_active"]
+
+    @property
+    def required_role(self):
+        """Every role reads; owners and managers write."""
+        return Role.STAFF if self.request.method in SAFE_METHODS else Role.MANAGER
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tier = stamp_card.create_tier(business=self.business, **serializer.validated_data)
+        return Response(self.get_serializer(tier).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, reward_tier_pk=None):
+        tier = self.get_object()
+        serializer = self.get_serializer(tier, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        tier = stamp_card.update_tier(business=self.business, tier=tier,
+                                      **serializer.validated_data)
+        return Response(self.get_serializer(tier).data)
+
+
 def register(router) -> None:
     router.register("loyalty/clients", PointsClientViewSet, basename="loyalty-client")
     router.register("loyalty/adjustments", AdjustmentViewSet, basename="loyalty-adjustment")
+    router.register("reward-tiers", RewardTierViewSet, basename="reward-tier")

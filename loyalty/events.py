@@ -1,13 +1,17 @@
 """What loyalty tells the rest of the product, as Django signals.
 
-- `balance_changed`: sent with `sender=PointsEntry, changes=[(entry, previous_balance),
-  ...]` once per batch of entries written together (one entry, or a crediting batch),
-  in ledger order, INSIDE their transaction with `send`: a receiver's writes (a
-  reward code issued when a threshold is crossed) commit with the entries or not at
-  all. One signal per batch lets a receiver read its settings once, not per entry.
-  Receivers queue outside effects with `on_commit`.
+- `reward_reached`: sent with `sender=RewardTier, business=..., client=..., tier=<the
+  tier crossed>, balance=<the points on the card once crossed>, entry=<the entry whose
+  points crossed it>, now=...` once for each stamp-card tier a client's points cross
+  upward (loyalty.services.stamp_card): in ledger order, lowest tier first, and again
+  each time the card fills after a reset. Giftcards issues the reward's code.
+
+Sent INSIDE the ledger's transaction with `send`: a receiver's writes (the code, the
+message log of its email) commit with the points that reached the reward or not at all,
+and a receiver that raises undoes the posting. Receivers queue outside effects with
+`transaction.on_commit`.
 """
 
 from django.dispatch import Signal
 
-balance_changed = Signal()
+reward_reached = Signal()

@@ -68,3 +68,9 @@ def _lock_existing_account(business_id: int, client_id: int) -> PointsAccount | 
 def lock_program(business) -> Program:
     Program.objects.bulk_create([Program(business=business)], ignore_conflicts=True)
     return Program.objects.for_business(business).select_for_update().get()
+
+
+def lock_tiers(business) -> None:
+    """Tier edits check rules across tiers (one reset, and it is the highest): they take
+    the business row so that two edits cannot each pass the check alone."""
+    list(type(business).objects.select_for_update().filter(pk=business.pk).values_list("pk"))

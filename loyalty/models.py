@@ -6,6 +6,9 @@ at most once, an entry is never
 zero, and on PostgreSQL triggers refuse any UPDATE or DELETE of an entry, any
 entry whose balance does not follow from the previous one (migration 0002), and any
 account balance that is not its latest entry's (0004).
+
+The stamp card's reward tiers are loyalty rules too (RewardTier, and loyalty/stamp_card.py
+for why).
 """
 
 from dataclasses import asdict, dataclass
@@ -23,9 +26,12 @@ from booking.models.catalog import MONEY
 from checkout.models import Invoice, Refund
 from core.tenancy import TenantModel
 from loyalty import rules
+from loyalty.discounts import AppliesTo, DiscountKind
 
 MAX_CREDITING_DELAY_HOURS = 72
 MAX_POINTS = 1_000_000
+# As long as a gift card's (giftcards.models.MAX_VALIDITY_DAYS).
+MAX_REWARD_VALIDITY_DAYS = 3650
 
 
 class SpendScope(models.TextChoices):
@@ -327,3 +333,53 @@ class AppointmentCredit(TenantModel):
             models.UniqueConstraint(fields=["business", "appointment"],
                                     name="loyalty_appointment_handled_once"),
         ]
+
+
+class RewardTier(TenantModel):
+    """A stamp-card threshold: when a client's points cross it upward, they receive a
+    single-use code giving this discount. The highest tier may be a reset: the card
+    then starts over, keeping the points above it.
+
+    Moved from giftcards with its rows and ids (migration 0009): the constraints kept
+    their meaning under loyalty's names."""
+
+    name = models.CharField(_("name"), max_length=120)
+    threshold = models.PositiveIntegerField(
+        _("points needed"), validators=[MinValueValidator(1), MaxValueValidator(MAX_POINTS)])
+    discount_kind = models.CharField(_("discount"), max_length=12, choices=DiscountKind.choices)
+    value = models.DecimalField(_("amount or percent"), **MONEY, default=0)
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("free service"))
+    applies_to = models.CharField(_("applies to"), max_length=10, choices=AppliesTo.choices,
+                                  default=AppliesTo.BOOKINGS)
+    validity_days = models.PositiveIntegerField(
+        _("code valid for (days)"), default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REWARD_VALIDITY_DAYS)])
+    earns_points = models.BooleanField(_("bookings using it still earn points"), default=False)
+    resets_card = models.BooleanField(
+        _("starts the card over"), default=False,
+        help_text=_("Only the highest tier can: its points are taken off when the reward is "
+                    "unlocked, and the points above it are kept."))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reward tier")
+        verbose_name_plural = _("reward tiers")
+        ordering = ["threshold", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "threshold"],
+                                    condition=Q(is_active=True),
+                                    name="loyalty_tier_one_active_per_threshold"),
+            models.UniqueConstraint(fields=["business"],
+                                    condition=Q(is_active=True, resets_card=True),
+                                    name="loyalty_tier_one_active_reset"),
+            models.CheckConstraint(
+                condition=(Q(discount_kind="amount") & Q(value__gt=0))
+                | (Q(discount_kind="percent") & Q(value__gt=0) & Q(value__lte=100))
+                | (Q(discount_kind="free_service") & Q(service__isnull=False)),
+                name="loyalty_tier_discount_consistent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

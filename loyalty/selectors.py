@@ -16,7 +16,6 @@ from checkout.models import Invoice, Tender
 from core.dates import local_day
 from core.money import format_money
 from loyalty import descriptions, rules
-from loyalty.hooks import next_reward
 from loyalty.models import (
     RESTORATION,
     AppointmentCredit,
@@ -27,6 +26,7 @@ from loyalty.models import (
     Program,
     ProgramPeriod,
 )
+from loyalty.stamp_card import next_reward
 from tenancy.models import Business
 
 CREDITS = (EntryKind.EARN, EntryKind.ADJUST)

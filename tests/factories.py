@@ -50,7 +50,6 @@ from giftcards.models import (
     GiftCardOffer,
     GiftCardPurchase,
     GiftCardTransaction,
-    RewardTier,
 )
 from loyalty.models import (
     AppointmentCredit,
@@ -59,6 +58,7 @@ from loyalty.models import (
     PointsEntry,
     Program,
     ProgramPeriod,
+    RewardTier,
 )
 from notifications.kinds import MessageKind
 from notifications.models import MessageStatus, MessageTemplate, OutboundMessage

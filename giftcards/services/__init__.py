@@ -6,6 +6,7 @@
 - `coupons`: coupons and reward codes, and each use of them.
 - `bookings`: codes typed on the booking site, and what a cancelled booking gives back.
 - `invoices`: checkout's gift card tender, codes on invoices, cards sold or refunded there.
-- `rewards`: reward tiers, stamp-card unlocking and rewards given by staff.
+- `reward_codes`: the code of a stamp-card reward reached (the tiers are loyalty's), and
+  rewards given by staff.
 - `checks`: checks of typed values the modules above share.
 """

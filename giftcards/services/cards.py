@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from booking.models import Client
 from core.dates import format_day
 from core.money import format_money
-from core.validation import check_same_business, refuse
+from core.validation import (
+    amount_error,
+    check_same_business,
+    refuse,
+    trimmed,
+    whole_number_error,
+)
 from giftcards import codes, locks, selectors
 from giftcards.models import (
     MAX_VALIDITY_DAYS,
@@ -32,7 +38,7 @@ from giftcards.models import (
     TransactionKind,
     TransactionSource,
 )
-from giftcards.services.checks import amount_error, business_today, trimmed, whole_number_error
+from giftcards.services.checks import business_today
 from tenancy.models import Business
 
 NEW_CODE_ATTEMPTS = 8

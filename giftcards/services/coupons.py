@@ -18,43 +18,21 @@ from django.utils.translation import ngettext
 from booking.models import Appointment, Client, Service
 from core.dates import format_day
 from core.money import quantize
-from core.validation import check_same_business, refuse
+from core.validation import (
+    check_same_business,
+    refuse,
+    trimmed,
+    whole_number_error,
+)
 from giftcards import codes, locks
-from giftcards.models import AppliesTo, Coupon, CouponOrigin, CouponUse, DiscountKind
-from giftcards.services.checks import amount_error, business_today, trimmed, whole_number_error
+from giftcards.models import Coupon, CouponOrigin, CouponUse
+from giftcards.services.checks import business_today
+from loyalty.discounts import AppliesTo, DiscountKind, discount_errors, normalise_discount
 from tenancy.models import Business
 
 COUPON_FIELDS = ("code", "name", "discount_kind", "value", "service", "applies_to",
                  "valid_from", "valid_until", "max_uses", "max_uses_per_client", "client",
                  "earns_points", "is_active")
-
-
-def discount_errors(row) -> dict[str, str | None]:
-    """Errors of the discount a coupon, a reward tier or a given reward describes."""
-    kind = row.discount_kind
-    errors = {
-        "discount_kind": None if kind in DiscountKind.values else _("Choose a discount."),
-        "applies_to": None if row.applies_to in AppliesTo.values else _(
-            "Choose what the code applies to."),
-    }
-    if kind == DiscountKind.AMOUNT:
-        errors["value"] = amount_error(row.value)
-    elif kind == DiscountKind.PERCENT:
-        errors["value"] = amount_error(row.value) or (
-            _("A percent discount cannot exceed 100.") if row.value > 100 else None)
-    elif kind == DiscountKind.FREE_SERVICE:
-        errors["service"] = None if row.service_id else _("Choose the free service.")
-        if row.applies_to == AppliesTo.PRODUCTS:
-            errors["applies_to"] = _("A free service applies to bookings.")
-    return errors
-
-
-def normalise_discount(row) -> None:
-    if row.discount_kind == DiscountKind.FREE_SERVICE:
-        row.value = Decimal(0)
-        row.applies_to = AppliesTo.BOOKINGS
-    else:
-        row.service = None
 
 
 def _coupon_errors(coupon: Coupon) -> dict[str, str | None]:

@@ -5,9 +5,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.validation import check_same_business, refuse
+from core.validation import (
+    amount_error,
+    check_same_business,
+    refuse,
+    trimmed,
+    whole_number_error,
+)
 from giftcards.models import MAX_POINTS_PRICE, MAX_VALIDITY_DAYS, GiftCardOffer
-from giftcards.services.checks import amount_error, trimmed, whole_number_error
 from tenancy.models import Business
 
 OFFER_FIELDS = ("name", "value", "price", "validity_days", "is_active", "points_enabled",

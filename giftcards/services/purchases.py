@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from booking.models import Client
-from core.validation import check_same_business, refuse
+from core.validation import check_same_business, refuse, trimmed
 from giftcards import locks, payments
 from giftcards.models import (
     GiftCard,
@@ -20,7 +20,6 @@ from giftcards.models import (
     PurchaseState,
 )
 from giftcards.services.cards import cancel_card, issue_card
-from giftcards.services.checks import trimmed
 from tenancy.models import Business
 
 

@@ -1,5 +1,8 @@
 """Manage -> Coupons & gift cards: gift cards (look up, issue, deactivate), gift card
-offers (with their Loyalty tab), and coupons, loyalty reward codes among them.
+offers (with their Loyalty tab), coupons, loyalty reward codes among them, and the
+stamp card's rewards. The tiers are loyalty's rules (loyalty.services.stamp_card); their
+page stays here, where it shows the codes each tier issued and warns of the gift card
+offers its reset leaves unpayable, both facts of giftcards.
 
 Every role looks cards up; owners and managers issue cards, edit offers and coupons,
 and deactivate.
@@ -30,12 +33,14 @@ from giftcards.forms import (
     OfferPointsForm,
     RewardTierForm,
 )
-from giftcards.models import Coupon, GiftCard, GiftCardOffer, RewardTier
+from giftcards.models import Coupon, GiftCard, GiftCardOffer
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
 from giftcards.services import offers as offer_services
 from giftcards.services import purchases as purchase_services
-from giftcards.services import rewards as reward_services
+from giftcards.services import reward_codes
+from loyalty.models import RewardTier
+from loyalty.services import stamp_card as stamp_card_services
 from tenancy.access import backoffice_view
 from tenancy.models import Role
 
@@ -295,7 +300,7 @@ def _tier_form_page(request, form, *, title: str):
 @backoffice_view(role=Role.MANAGER)
 def tier_create(request):
     form = RewardTierForm(request.POST or None, business=request.business)
-    saved = _saved(request, form, lambda **_values: reward_services.create_tier(
+    saved = _saved(request, form, lambda **_values: stamp_card_services.create_tier(
         business=request.business, **form.values()),
         success=_("Reward saved."), to=_url(request, "tier-list"),
         then=lambda tier: _warn_if_reset(request, tier))
@@ -306,8 +311,8 @@ def tier_create(request):
 def tier_edit(request, reward_tier_pk):
     tier = get_for_business_or_404(RewardTier, request.business, pk=reward_tier_pk)
     form = RewardTierForm(request.POST or None, business=request.business, initial={
-        name: getattr(tier, name) for name in reward_services.TIER_FIELDS})
-    saved = _saved(request, form, lambda **_values: reward_services.update_tier(
+        name: getattr(tier, name) for name in stamp_card_services.TIER_FIELDS})
+    saved = _saved(request, form, lambda **_values: stamp_card_services.update_tier(
         business=request.business, tier=tier, **form.values()),
         success=_("Reward saved."), to=_url(request, "tier-list"),
         then=lambda tier: _warn_if_reset(request, tier))
@@ -322,8 +327,8 @@ def give_reward(request, client_pk):
     form = GiveRewardForm(request.POST or None, business=business)
     if request.method == "POST" and form.is_valid():
         try:
-            code = reward_services.give_reward(business=business, client=client, by=request.user,
-                                               **form.values())
+            code = reward_codes.give_reward(business=business, client=client, by=request.user,
+                                            **form.values())
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:

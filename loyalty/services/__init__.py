@@ -6,4 +6,5 @@
 - crediting: points for attended appointments, and what a later cancellation takes back
 - invoices: points for paid invoices, and what a refund takes back
 - expiry: expiring points, and warning clients before they do
+- stamp_card: reward tiers, and what crossing them does (announce the reward, reset the card)
 """

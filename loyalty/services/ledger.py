@@ -5,7 +5,8 @@ bulk form for the jobs that credit and expire points.
 negative one, and writes the entry and the new balance together. A source
 (an appointment, an invoice: EntrySource) is posted at most once per kind: a retried or
 concurrent second posting returns the first entry, and the database's unique
-constraint backs that up.
+constraint backs that up. Every batch written goes past the stamp card
+(services/stamp_card.py) in the same transaction.
 """
 
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from booking.models import Client
-from loyalty import events, locks
+from loyalty import locks
 from loyalty.models import MAX_POINTS, NO_SOURCE, EntryKind, EntrySource, PointsAccount, PointsEntry
+from loyalty.services import stamp_card
 from tenancy.models import Business
 
 
@@ -79,7 +81,9 @@ def write_entries(business: Business, accounts: dict[int, PointsAccount],
     for row in rows:
         changes.append((row, running[row.client_id]))
         running[row.client_id] = row.balance_after
-    events.balance_changed.send(sender=PointsEntry, changes=changes)
+    # The stamp card reads every batch: a reward reached is announced, and a resetting
+    # tier's points taken off, with the entries or not at all.
+    stamp_card.reward_crossings(changes=changes)
     return rows
 
 

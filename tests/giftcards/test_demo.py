@@ -14,8 +14,8 @@ from giftcards.models import (
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
-    RewardTier,
 )
+from loyalty.models import RewardTier
 from notifications.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 import pytest
 
-from giftcards.models import Coupon, CouponOrigin, RewardTier
+from giftcards.models import Coupon, CouponOrigin
+from loyalty.models import RewardTier
 from tenancy.models import Role
 from tests.factories import ClientFactory, RewardTierFactory
 

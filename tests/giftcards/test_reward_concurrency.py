@@ -10,10 +10,10 @@ from django.db import connection
 from django.utils import timezone
 
 from giftcards.models import Coupon
-from giftcards.services import rewards as reward_services
 from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import ledger as loyalty_ledger
 from loyalty.services import program as loyalty_program
+from loyalty.services import stamp_card
 from tenancy import services as tenant_services
 from tenancy.models import Extension
 from tests.factories import AppointmentFactory, ClientFactory
@@ -27,10 +27,10 @@ def test_concurrent_points_unlock_each_reward_once_and_reset_the_card_exactly(bu
     business, _also = tenant_services.set_extension(business=business,
                                                     extension=Extension.LOYALTY, enabled=True)
     loyalty_program.on_loyalty_switched(business=business, enabled=True, now=timezone.now())
-    reward_services.create_tier(business=business, name="Half way", threshold=5,
-                                discount_kind="amount", value=Decimal(2))
-    reward_services.create_tier(business=business, name="Full card", threshold=10,
-                                discount_kind="amount", value=Decimal(5), resets_card=True)
+    stamp_card.create_tier(business=business, name="Half way", threshold=5,
+                           discount_kind="amount", value=Decimal(2))
+    stamp_card.create_tier(business=business, name="Full card", threshold=10,
+                           discount_kind="amount", value=Decimal(5), resets_card=True)
     fan = ClientFactory(business=business)
     # An appointment for each posting: each is credited once.
     visits = {(seed, step): EntrySource(appointment_id=visit.pk) for (seed, step), visit in zip(

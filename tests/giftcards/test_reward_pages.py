@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from giftcards import selectors
-from giftcards.models import Coupon, CouponOrigin, RewardTier
+from giftcards.models import Coupon, CouponOrigin
+from loyalty.models import RewardTier
 from tests.factories import ClientFactory, RewardTierFactory
 
 pytestmark = pytest.mark.django_db

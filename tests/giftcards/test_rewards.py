@@ -13,13 +13,14 @@ from booking.services.appointments import book_appointment
 from giftcards import selectors
 from giftcards.models import Coupon, CouponOrigin
 from giftcards.services import bookings as booking_code_services
-from giftcards.services import rewards as reward_services
-from loyalty.hooks import next_reward
+from giftcards.services import reward_codes
 from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import adjustments as loyalty_adjustments
 from loyalty.services import crediting as loyalty_crediting
 from loyalty.services import ledger as loyalty_ledger
 from loyalty.services import program as loyalty_program
+from loyalty.services import stamp_card
+from loyalty.stamp_card import next_reward
 from notifications.kinds import MessageKind
 from notifications.models import OutboundMessage
 from tenancy import services as tenant_services
@@ -46,8 +47,8 @@ def fan(business):
 def tier(business, threshold, name=None, **values):
     values.setdefault("discount_kind", "amount")
     values.setdefault("value", Decimal("5.00"))
-    return reward_services.create_tier(business=business, name=name or f"{threshold} points reward",
-                                       threshold=threshold, **values)
+    return stamp_card.create_tier(business=business, name=name or f"{threshold} points reward",
+                                  threshold=threshold, **values)
 
 
 def earn(business, client, points):
@@ -119,7 +120,7 @@ def test_adding_or_lowering_a_tier_rewards_nobody_already_above_it(business, fan
     high = tier(business, 20)
     earn(business, fan, 12)
     tier(business, 10)
-    reward_services.update_tier(business=business, tier=high, threshold=11)
+    stamp_card.update_tier(business=business, tier=high, threshold=11)
     earn(business, fan, 1)
     assert codes_of(fan) == []
 
@@ -161,10 +162,10 @@ def test_a_reward_code_discounts_once_and_says_whether_the_booking_still_earns(b
 def test_staff_give_an_existing_or_a_custom_reward_without_points_or_email(business, fan, owner):
     five = tier(business, 5, name="5 euros off")
     earn(business, fan, 2)
-    given = reward_services.give_reward(business=business, client=fan, tier=five, by=owner)
-    custom = reward_services.give_reward(business=business, client=fan, by=owner, name="Sorry!",
-                                         discount_kind="percent", value=Decimal("20"),
-                                         validity_days=10)
+    given = reward_codes.give_reward(business=business, client=fan, tier=five, by=owner)
+    custom = reward_codes.give_reward(business=business, client=fan, by=owner, name="Sorry!",
+                                      discount_kind="percent", value=Decimal("20"),
+                                      validity_days=10)
     assert [(c.origin, c.name, c.tier) for c in (given, custom)] == [
         (CouponOrigin.GIVEN, "5 euros off", five), (CouponOrigin.GIVEN, "Sorry!", None)]
     assert balance_of(fan) == 2
@@ -176,8 +177,8 @@ def test_staff_give_an_existing_or_a_custom_reward_without_points_or_email(busin
 def test_a_custom_reward_with_a_bad_discount_is_refused_and_nothing_is_issued(
         business, fan, owner):
     with pytest.raises(ValidationError) as refusal:
-        reward_services.give_reward(business=business, client=fan, by=owner, name="Too much",
-                                    discount_kind="percent", value=Decimal("150"))
+        reward_codes.give_reward(business=business, client=fan, by=owner, name="Too much",
+                                 discount_kind="percent", value=Decimal("150"))
     assert "value" in refusal.value.message_dict
     assert codes_of(fan) == []
 

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from giftcards import selectors
-from giftcards.models import GiftCardOffer, RewardTier
+from giftcards.models import GiftCardOffer
+from loyalty.models import RewardTier
 from tests.factories import GiftCardOfferFactory, RewardTierFactory
 
 pytestmark = pytest.mark.django_db

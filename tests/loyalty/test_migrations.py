@@ -16,7 +16,9 @@ from tests.factories import (
     InvoiceFactory,
     PaymentFactory,
     RefundFactory,
+    ServiceFactory,
 )
+from tests.tenancy.test_migrations import referenced_table, tables
 
 BEFORE_PERIODS = [("loyalty", "0004_account_follows_entries")]
 PERIODS = [("loyalty", "0005_program_periods")]
@@ -191,5 +193,106 @@ def test_string_sources_become_typed_sources_and_back():
         assert old.get_model("giftcards", "GiftCardTransaction").objects.get(
             pk=transactions["checkout refund"].pk).source == (
             f"refund:{refund.pk}:payment:{payment.pk}")
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+TIERS_MOVE = ("loyalty", "0009_reward_tiers_from_giftcards")
+TIER_TABLES = {"giftcards_rewardtier", "loyalty_rewardtier"}
+TIER_CONSTRAINTS = ("tier_one_active_per_threshold", "tier_one_active_reset",
+                    "tier_discount_consistent")
+
+
+def before_the_tiers_move():
+    """What loyalty 0009 depends on: giftcards still holds RewardTier."""
+    return list(MigrationExecutor(connection).loader.graph.node_map[TIERS_MOVE].parents)
+
+
+def constraint_names(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, table))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_reward_tiers_to_loyalty_keeps_every_row_id_and_code_on_them():
+    business, other = BusinessFactory(), BusinessFactory()
+    client = ClientFactory(business=business)
+    brushing = ServiceFactory(business=business, name="Brushing")
+    try:
+        # Given a database from before the move: tiers of two businesses in giftcards (an
+        # inactive one among them) and reward codes pointing at them
+        old = migrate([key.key for key in before_the_tiers_move()])
+        assert tables() & TIER_TABLES == {"giftcards_rewardtier"}
+        Tier = old.get_model("giftcards", "RewardTier")
+        five = Tier.objects.create(business_id=business.pk, name="5 € off", threshold=5,
+                                   discount_kind="amount", value=Decimal("5.00"),
+                                   validity_days=60, earns_points=True)
+        free = Tier.objects.create(business_id=business.pk, name="Free brushing", threshold=10,
+                                   discount_kind="free_service", service_id=brushing.pk,
+                                   resets_card=True)
+        Tier.objects.create(business_id=business.pk, name="Old 10 %", threshold=5,
+                            discount_kind="percent", value=Decimal("10"), is_active=False)
+        Tier.objects.create(business_id=other.pk, name="Theirs", threshold=5,
+                            discount_kind="amount", value=Decimal("2.00"))
+        Coupon = old.get_model("giftcards", "Coupon")
+        unlocked = Coupon.objects.create(business_id=business.pk, code="ABCDEF", name=five.name,
+                                         origin="reward", discount_kind="amount",
+                                         value=Decimal("5.00"), max_uses=1, client_id=client.pk,
+                                         tier_id=five.pk)
+        given = Coupon.objects.create(business_id=business.pk, code="GHJKLM", name=free.name,
+                                      origin="given", discount_kind="free_service",
+                                      service_id=brushing.pk, max_uses=1, client_id=client.pk,
+                                      tier_id=free.pk)
+        old_rows = list(Tier.objects.order_by("pk").values())
+        content_types = old.get_model("contenttypes", "ContentType").objects
+        tier_type = content_types.get(app_label="giftcards", model="rewardtier")
+        permissions = set(old.get_model("auth", "Permission").objects
+                          .filter(content_type=tier_type).values_list("pk", flat=True))
+        assert permissions
+
+        # When every migration runs
+        new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+        # Then the table is loyalty's, with the same rows under the same ids
+        assert tables() & TIER_TABLES == {"loyalty_rewardtier"}
+        LoyaltyTier = new.get_model("loyalty", "RewardTier")
+        assert list(LoyaltyTier.objects.order_by("pk").values()) == old_rows
+        # and the codes still name their tier, through a key on the new table
+        NewCoupon = new.get_model("giftcards", "Coupon")
+        assert NewCoupon.objects.get(pk=unlocked.pk).tier.name == "5 € off"
+        assert NewCoupon.objects.get(pk=given.pk).tier.service_id == brushing.pk
+        assert referenced_table("giftcards_coupon", "tier_id") == "loyalty_rewardtier"
+        # and the constraints hold under loyalty's names
+        found = constraint_names("loyalty_rewardtier")
+        assert {f"loyalty_{name}" for name in TIER_CONSTRAINTS} <= found
+        assert not {f"giftcards_{name}" for name in TIER_CONSTRAINTS} & found
+        with pytest.raises(IntegrityError), transaction.atomic():
+            LoyaltyTier.objects.create(business_id=business.pk, name="Again", threshold=5,
+                                       discount_kind="amount", value=Decimal("1.00"))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            LoyaltyTier.objects.create(business_id=business.pk, name="Second reset",
+                                       threshold=3, discount_kind="amount",
+                                       value=Decimal("1.00"), resets_card=True)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            LoyaltyTier.objects.create(business_id=business.pk, name="Nothing off",
+                                       threshold=7, discount_kind="percent", value=Decimal(0))
+        # and the permissions on tiers are the same rows, now loyalty's
+        moved_type = new.get_model("contenttypes", "ContentType").objects.get(pk=tier_type.pk)
+        assert (moved_type.app_label, moved_type.model) == ("loyalty", "rewardtier")
+        assert set(new.get_model("auth", "Permission").objects
+                   .filter(content_type=moved_type).values_list("pk", flat=True)) == permissions
+
+        # And back: giftcards holds them again, codes and constraints with them
+        old = migrate([key.key for key in before_the_tiers_move()])
+        assert tables() & TIER_TABLES == {"giftcards_rewardtier"}
+        assert list(old.get_model("giftcards", "RewardTier").objects.order_by("pk")
+                    .values()) == old_rows
+        assert old.get_model("giftcards", "Coupon").objects.get(pk=unlocked.pk).tier_id == \
+            five.pk
+        assert referenced_table("giftcards_coupon", "tier_id") == "giftcards_rewardtier"
+        assert {f"giftcards_{name}" for name in TIER_CONSTRAINTS} <= constraint_names(
+            "giftcards_rewardtier")
+        assert old.get_model("contenttypes", "ContentType").objects.get(
+            pk=tier_type.pk).app_label == "giftcards"
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -26,13 +26,13 @@ from checkout.services.payments import TenderInput
 from giftcards.models import Coupon, GiftCard, GiftCardTransaction
 from giftcards.services import cards as card_services
 from giftcards.services import coupons as coupon_services
-from giftcards.services import rewards as reward_services
 from loyalty import selectors
 from loyalty.models import EntryKind, EntrySource, PointsAccount, PointsEntry
 from loyalty.services import adjustments as loyalty_adjustments
 from loyalty.services import crediting as loyalty_crediting
 from loyalty.services import expiry as loyalty_expiry
 from loyalty.services import program as loyalty_program
+from loyalty.services import stamp_card
 from tenancy import services as tenant_services
 from tenancy.models import Extension
 from tests.factories import (
@@ -105,11 +105,11 @@ class ProductMachine(RuleBasedStateMachine):
         loyalty_program.update_program(business=business, points_per_booking=PER_BOOKING,
                                        spend_points=1, spend_amount=Decimal("5"),
                                        spend_scope="products", expiry_months=12)
-        reward_services.create_tier(business=business, name="Half way", threshold=HALF_WAY,
-                                    discount_kind="amount", value=Decimal(3))
-        reward_services.create_tier(business=business, name="Full card",
-                                    threshold=FULL_CARD, discount_kind="percent",
-                                    value=Decimal(20), resets_card=True)
+        stamp_card.create_tier(business=business, name="Half way", threshold=HALF_WAY,
+                               discount_kind="amount", value=Decimal(3))
+        stamp_card.create_tier(business=business, name="Full card",
+                               threshold=FULL_CARD, discount_kind="percent",
+                               value=Decimal(20), resets_card=True)
         service = ServiceFactory(business=business, price=Decimal("30"))
         loyalty_program.set_catalog_points(business=business, service=service, is_enabled=True,
                                            points=SERVICE_POINTS)
