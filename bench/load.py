@@ -39,7 +39,7 @@ from booking.models import (  # noqa: E402
     WorkingHours,
 )
 from loyalty.models import PointsAccount, PointsEntry  # noqa: E402
-from loyalty.services import crediting, program  # noqa: E402
+from loyalty.services import credit_queue, crediting, program  # noqa: E402
 from tenancy.models import Business, Role, StaffMembership  # noqa: E402
 from tenancy.services import issue_api_token  # noqa: E402
 
@@ -80,6 +80,8 @@ def make_business() -> dict:
                     busy_from=end - timedelta(minutes=30 * (i // STAFF) + 30),
                     busy_until=end - timedelta(minutes=30 * (i // STAFF)), price=Decimal(50),
                     state=AppointmentState.COMPLETED) for i in range(PAST_VISITS))
+    # bulk_create sends no post_save: queue them as the switch to Loyalty on would.
+    credit_queue.queue_business(business)
     user = User.objects.create_user(email=f"desk-{stamp}@example.com", password=None)
     membership = StaffMembership.objects.create(business=business, user=user, role=Role.OWNER)
     _token, raw_key = issue_api_token(business=business, membership=membership, name="load")

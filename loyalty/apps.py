@@ -7,6 +7,8 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from booking.events import appointment_state_changed
         from booking.models import Appointment
         from checkout.events import invoice_paid, invoice_refunded
@@ -29,6 +31,8 @@ class LoyaltyConfig(AppConfig):
         appointment_state_changed.connect(receivers.on_appointment_state_changed,
                                           sender=Appointment,
                                           dispatch_uid="loyalty-appointment-state")
+        post_save.connect(receivers.on_appointment_saved, sender=Appointment,
+                          dispatch_uid="loyalty-credit-queue")
         extension_switched.connect(receivers.on_extension_switched, sender=Business,
                                    dispatch_uid="loyalty-extension-switched")
         register_client_badge(checkout_badge)

@@ -383,3 +383,19 @@ class RewardTier(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CreditDue(TenantModel):
+    """The crediting job's queue: an appointment it still has to handle, and from when
+    (its end plus the program's delay). Kept in step with the appointment in the
+    appointment's own transaction (services/credit_queue.py) and deleted in the
+    transaction that handles it, so that the job reads what is due and nothing else,
+    however long the history."""
+
+    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("appointment due for crediting")
+        verbose_name_plural = _("appointments due for crediting")
+        indexes = [models.Index(fields=["due_at", "id"], name="loyalty_credit_due_order")]

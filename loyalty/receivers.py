@@ -2,7 +2,7 @@
 They run inside the sender's transaction: points move with the payment, the refund or
 the cancellation, or not at all."""
 
-from loyalty.services import crediting, invoices, program
+from loyalty.services import credit_queue, crediting, invoices, program
 
 
 def on_invoice_paid(*, invoice, **_kwargs) -> None:
@@ -16,6 +16,11 @@ def on_invoice_refunded(*, invoice, refund, **_kwargs) -> None:
 def on_appointment_state_changed(*, appointment, from_state, to_state, **_kwargs) -> None:
     crediting.on_appointment_state_changed(appointment=appointment, from_state=from_state,
                                            to_state=to_state)
+
+
+def on_appointment_saved(*, instance, created, **_kwargs) -> None:
+    """The crediting queue follows the appointment row itself, whatever saved it."""
+    credit_queue.follow_appointment(instance, created=created)
 
 
 def on_extension_switched(*, business, extension, enabled, **_kwargs) -> None:

@@ -1,6 +1,7 @@
 """Points for attended appointments: the every-minute crediting job, and the points an
 appointment gives back (or takes again) when its state changes afterwards."""
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -9,18 +10,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from booking.models import Appointment, AppointmentState
+from booking.models import HOLDING_STATES, Appointment, AppointmentState
 from core.dates import format_day, local_day
 from loyalty import locks
 from loyalty.models import (
     AppointmentCredit,
+    CreditDue,
     CreditOutcome,
     EntryKind,
     EntrySource,
     PointsEntry,
     Program,
 )
-from loyalty.selectors import appointment_earnings, appointments_to_credit
+from loyalty.selectors import CATCH_UP, appointment_earnings
 from loyalty.services.ledger import (
     NewEntry,
     expiry_for,
@@ -48,43 +50,62 @@ def _appointment_description(business: Business, appointment: Appointment, point
 def credit_due_appointments(*, now: datetime | None = None, batch_size: int = CREDIT_BATCH
                             ) -> int:
     """The every-minute job: credit every attended appointment whose end plus the
-    delay has passed, once. Batches are claimed with SKIP LOCKED, so several workers
-    share the work without waiting for each other."""
+    delay has passed, once. It reads the queue (CreditDue) across all businesses, in
+    batches claimed with SKIP LOCKED, so several workers share the work without waiting
+    for each other, and an idle run costs one index probe whatever the history."""
     now = now or timezone.now()
-    credited = 0
-    programs = Program.objects.filter(business__loyalty_enabled=True).select_related("business")
-    for program in programs:
-        after = None
-        while True:
-            count, after = _credit_batch(program, now=now, after=after, batch_size=batch_size)
-            credited += count
-            if after is None:
-                break
-    return credited
+    credited, after = 0, None
+    while True:
+        count, after = _credit_batch(now=now, after=after, batch_size=batch_size)
+        credited += count
+        if after is None:
+            return credited
 
 
 @transaction.atomic(durable=True)
-def _credit_batch(program: Program, *, now: datetime, after, batch_size: int):
-    business = program.business
-    cutoff = now - timedelta(hours=program.crediting_delay_hours)
-    due = appointments_to_credit(business=business, program=program,
-                                 now=now).filter(ends_at__lte=cutoff)
+def _credit_batch(*, now: datetime, after, batch_size: int):
+    due = CreditDue.objects.filter(due_at__lte=now)
     if after is not None:
-        after_end, after_pk = after
-        due = due.filter(Q(ends_at__gt=after_end) | Q(ends_at=after_end, pk__gt=after_pk))
-    batch = list(due.order_by("ends_at", "pk")
-                 .select_for_update(skip_locked=True, of=("self",))
-                 .select_related("client", "service", "class_session__class_type")
-                 [:batch_size])
-    if not batch:
+        after_due, after_pk = after
+        due = due.filter(Q(due_at__gt=after_due) | Q(due_at=after_due, pk__gt=after_pk))
+    rows = list(due.order_by("due_at", "pk").select_for_update(skip_locked=True)[:batch_size])
+    if not rows:
         return 0, None
-    # A full batch means there may be more after it.
-    after = (batch[-1].ends_at, batch[-1].pk) if len(batch) == batch_size else None
-    # A worker that held these rows may have committed between our scan and our lock.
-    already = set(AppointmentCredit.objects.filter(appointment__in=batch)
+    # A full batch means there may be more after it; rows left queued below are passed.
+    after = (rows[-1].due_at, rows[-1].pk) if len(rows) == batch_size else None
+    # An appointment being changed right now (cancelled, moved) is left for the next run.
+    appointments = {appointment.pk: appointment for appointment in Appointment.objects
+                    .filter(pk__in=[row.appointment_id for row in rows])
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .select_related("client", "service", "class_session__class_type")}
+    programs = {program.business_id: program for program in Program.objects
+                .filter(business_id__in={row.business_id for row in rows})
+                .select_related("business")}
+    already = set(AppointmentCredit.objects.filter(appointment_id__in=appointments)
                   .values_list("appointment_id", flat=True))
-    batch = [appointment for appointment in batch if appointment.pk not in already]
-    return _credit_appointments(program, batch, now=now), after
+    done, by_business = [], defaultdict(list)
+    for row in rows:
+        appointment = appointments.get(row.appointment_id)
+        if appointment is None:
+            continue
+        program = programs.get(row.business_id)
+        if program is None or not program.business.loyalty_enabled:
+            done.append(row.pk)
+            continue
+        delay = timedelta(hours=program.crediting_delay_hours)
+        if appointment.ends_at + delay > now:
+            # Moved later meanwhile: due again at its new time.
+            row.due_at = appointment.ends_at + delay
+            row.save(update_fields=["due_at"])
+            continue
+        done.append(row.pk)
+        if (appointment.pk not in already and appointment.state in HOLDING_STATES
+                and appointment.ends_at + delay + CATCH_UP >= now):
+            by_business[row.business_id].append(appointment)
+    credited = sum(_credit_appointments(programs[business_id], batch, now=now)
+                   for business_id, batch in by_business.items())
+    CreditDue.objects.filter(pk__in=done).delete()
+    return credited, after
 
 
 def _credit_appointments(program: Program, batch: list[Appointment], *, now: datetime) -> int:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from booking.models import ClassType, Service
 from loyalty import locks
 from loyalty.models import MAX_POINTS, CatalogPoints, Program, ProgramPeriod
+from loyalty.services import credit_queue
 from tenancy.models import Business
 
 PROGRAM_FIELDS = (
@@ -33,6 +34,8 @@ def update_program(*, business: Business, **values) -> Program:
         raise ValidationError({"spend_amount": _("Say for what amount the points are given.")})
     program.full_clean(exclude=["business"])
     program.save()
+    if "crediting_delay_hours" in values:
+        credit_queue.delay_changed(business, program.crediting_delay_hours)
     return program
 
 
@@ -56,6 +59,10 @@ def on_loyalty_switched(*, business: Business, enabled: bool, now: datetime | No
         elif not enabled and current is not None:
             current.ended_at = max(now, current.started_at)
             current.save(update_fields=["ended_at"])
+        if enabled:
+            credit_queue.queue_business(business, now=now)
+        else:
+            credit_queue.unqueue_business(business)
 
 
 @transaction.atomic(durable=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from booking.models import Appointment, AppointmentState
 from loyalty.models import AppointmentCredit, EntryKind, PointsEntry
+from loyalty.services import credit_queue
 from loyalty.tasks import credit_due_appointments_task
 from tests.factories import ClientFactory, StaffMemberFactory
 from tests.fixtures.worker import (
@@ -43,6 +44,8 @@ def make_due_appointments(business, service, count):
             starts_at=start, ends_at=end, busy_from=start, busy_until=end,
             price=service.price, state=AppointmentState.COMPLETED))
     Appointment.objects.bulk_create(rows)
+    # bulk_create sends no post_save: queue them as Loyalty coming on would.
+    credit_queue.queue_business(business)
 
 
 def worker(name):

@@ -296,3 +296,47 @@ def test_moving_reward_tiers_to_loyalty_keeps_every_row_id_and_code_on_them():
             pk=tier_type.pk).app_label == "giftcards"
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+BEFORE_QUEUE = [("loyalty", "0009_reward_tiers_from_giftcards")]
+QUEUE = [("loyalty", "0010_credit_queue")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_crediting_queue_starts_with_what_the_job_still_has_to_handle():
+    # Given, before the queue: a business on for 10 days with a 3-hour delay, whose job
+    # handled one visit; another visit waits, one is to come, one was cancelled, one
+    # ended before the program came on; and a business with Loyalty off
+    on = BusinessFactory(loyalty_enabled=True, accept_payments_enabled=True,
+                         client_login_enabled=True, coupons_gift_cards_enabled=True)
+    off = BusinessFactory()
+    now = timezone.now()
+
+    def visit(business, hours_ago, state="booked"):
+        end = now - timedelta(hours=hours_ago)
+        return AppointmentFactory(business=business, state=state, starts_at=end - timedelta(
+            hours=1), ends_at=end, busy_from=end - timedelta(hours=1), busy_until=end)
+
+    handled, waiting, to_come = visit(on, 30), visit(on, 1), visit(on, -48)
+    visit(on, 5, state="cancelled")
+    visit(on, 24 * 12)
+    visit(off, 5)
+    try:
+        old = migrate(BEFORE_QUEUE)
+        old.get_model("loyalty", "Program").objects.create(business_id=on.pk,
+                                                           crediting_delay_hours=3)
+        old.get_model("loyalty", "ProgramPeriod").objects.create(
+            business_id=on.pk, started_at=now - timedelta(days=10))
+        old.get_model("loyalty", "AppointmentCredit").objects.create(
+            business_id=on.pk, appointment_id=handled.pk, outcome="nothing", processed_at=now)
+
+        # When the queue's migration runs
+        new = migrate(QUEUE)
+
+        # Then only the waiting visit and the one to come are queued, at end plus delay
+        queued = new.get_model("loyalty", "CreditDue").objects
+        assert set(queued.values_list("appointment_id", "due_at")) == {
+            (waiting.pk, waiting.ends_at + timedelta(hours=3)),
+            (to_come.pk, to_come.ends_at + timedelta(hours=3))}
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
