@@ -34,7 +34,8 @@ backlog = _int("GUNICORN_BACKLOG", 2048)
 keepalive = _int("GUNICORN_KEEPALIVE", 75)
 
 # A gthread worker is killed when its main loop (not a request) misses heartbeats for this
-# long: a slow request in a thread does not count.
+# long. Slow requests are bounded in the database instead: web processes run each SQL
+# statement with statement_timeout (DATABASE_STATEMENT_TIMEOUT, set below).
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM (a deploy, `docker compose stop`) a worker stops accepting and finishes its
 # requests for up to this long; compose's stop_grace_period is longer.
@@ -54,6 +55,9 @@ if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's documented choice
 # One line per request on stdout; GUNICORN_ACCESS_LOG="" turns it off (the proxy logs too).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
+
+# A request may hold a database connection (and its row locks) this long at most.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "30s")
 
 
 def worker_exit(server, worker):
