@@ -152,6 +152,22 @@ DATABASES = {
     "default": database_settings(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'salonbook.sqlite3'}")),
 }
+# Reads that scale out (core/replica.py): with DATABASE_REPLICA_URL, reports, their exports
+# and the dashboard read from this streaming replica of PostgreSQL; everything else, and
+# every write, from the primary. Without it there is one database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_DATABASE = "replica" if DATABASE_REPLICA_URL else ""
+if REPLICA_DATABASE:
+    DATABASES[REPLICA_DATABASE] = database_settings(DATABASE_REPLICA_URL)
+    # Tests create no database on the replica (it is read-only) and read the primary's.
+    DATABASES[REPLICA_DATABASE]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Lagging more than this, the replica is read but pages say how old their figures are...
+DATABASE_REPLICA_NOTICE_LAG_SECONDS = float(
+    os.environ.get("DATABASE_REPLICA_NOTICE_LAG_SECONDS", "30"))
+# ...and more than this, the primary is read instead.
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "300"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {
