@@ -14,6 +14,7 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from core import replica
+from tests.scale.standby import start_standby
 
 
 @contextmanager
@@ -53,3 +54,19 @@ def reads_to(settings, monkeypatch):
 
     return use
 
+
+@pytest.fixture(scope="session")
+def streaming_replica(django_db_setup, django_db_blocker):
+    """A real streaming replica of the primary (tests/scale/standby.py), reached by the
+    alias "replica" on the test database."""
+    primary = connections[DEFAULT_DB_ALIAS].settings_dict
+    standby = start_standby({"host": primary["HOST"] or "127.0.0.1",
+                             "port": int(primary["PORT"] or 5432),
+                             "user": primary["USER"] or "postgres"})
+    try:
+        with django_db_blocker.unblock(), extra_alias("replica", HOST="127.0.0.1",
+                                                      PORT=str(standby.port)) as alias:
+            standby.alias = alias
+            yield standby
+    finally:
+        standby.stop()
