@@ -358,8 +358,8 @@ SPECTACULAR_SETTINGS = {
 
 IDEMPOTENCY_KEY_TTL_HOURS = 24
 # A request holding an Idempotency-Key that has not answered after this long died with its
-# process: a retry takes the key over. Longer than the slowest request (gunicorn kills a
-# worker after its 30-second timeout), far shorter than the key's life.
+# process: a retry takes the key over. Longer than the slowest request (a web request's
+# statements time out after 30 s: config/gunicorn.py), far shorter than the key's life.
 IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", "120"))
 
 # Reports: exports up to this many rows stream at once; larger ones are written by a worker
