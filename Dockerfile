@@ -22,4 +22,5 @@ RUN pybabel compile -d locale -D django \
 
 USER salonbook
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# Workers, threads, timeouts and keep-alive: config/gunicorn.py (README, "Production settings").
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.py"]

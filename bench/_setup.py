@@ -23,15 +23,15 @@ def setup_django() -> None:
 
 def _create_database_if_missing(url: str) -> None:
     import dj_database_url
-    import psycopg2
+    import psycopg
 
     params = dj_database_url.parse(url)
     if params["ENGINE"] != "django.db.backends.postgresql":
         raise SystemExit("bench scripts measure PostgreSQL: set DATABASE_URL=postgres://...")
-    connection = psycopg2.connect(dbname="postgres", user=params["USER"] or None,
-                                  password=params["PASSWORD"] or None,
-                                  host=params["HOST"] or None, port=params["PORT"] or None)
-    connection.autocommit = True
+    connection = psycopg.connect(dbname="postgres", user=params["USER"] or None,
+                                 password=params["PASSWORD"] or None,
+                                 host=params["HOST"] or None, port=params["PORT"] or None,
+                                 autocommit=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]])
         if cursor.fetchone() is None:

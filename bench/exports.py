@@ -7,7 +7,7 @@ account's previous one; kept for the next run, since the ledger refuses DELETE).
 Each export runs in a child process of its own, so that its peak memory (ru_maxrss)
 is the exporting process's alone:
 - csv_rows_per_s: the report's CSV export (reports.exporting, server-side cursor);
-- csv_baseline_rows_per_s: plain csv.writer over a psycopg2 server-side cursor on the
+- csv_baseline_rows_per_s: plain csv.writer over a psycopg server-side cursor on the
   same SELECT, no conversion, no neutralisation;
 - xlsx_rows_per_s: the report's .xlsx export (XlsxWriter, constant-memory mode);
 - xlsx_baseline_rows_per_s: openpyxl in normal mode (100,000 rows: it holds them all);

@@ -44,6 +44,7 @@ from tenancy.models import Business, Role, StaffMembership  # noqa: E402
 from tenancy.services import issue_api_token  # noqa: E402
 
 USERS, SPAWN_RATE = 50, 10
+WORKERS, THREADS = 4, 4
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 SERVICES, STAFF, CLIENTS, PAST_VISITS = 10, 10, 2000, 5000
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8")
@@ -131,9 +132,10 @@ def main() -> None:
            "CELERY_BROKER_URL": BROKER_URL, "DJANGO_SECURE_SSL_REDIRECT": "0",
            "LOAD_SETUP": json.dumps(setup)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "4", "--threads", "4", "--worker-class", "gthread", "--log-level",
-         "warning"], cwd=PROJECT_DIR, env=env)
+        # The production configuration (config/gunicorn.py), at the size the figures are for.
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
+         "--log-level", "warning"], cwd=PROJECT_DIR, env={**env, "GUNICORN_ACCESS_LOG": ""})
     stop, credited = threading.Event(), []
     sweeper = threading.Thread(target=sweep_until, args=(stop, credited))
     try:
@@ -181,7 +183,8 @@ def _ledger_violations(business) -> int:
 def report(rows, double_bookings, violations, credited) -> None:
     aggregated = rows["Aggregated"]
     lines = ["# Load on loopback", "",
-             f"`.venv/bin/python bench/load.py`: gunicorn (4 workers x 4 threads) on "
+             f"`.venv/bin/python bench/load.py`: gunicorn (config/gunicorn.py, {WORKERS} "
+             f"workers x {THREADS} threads) on "
              f"PostgreSQL and Redis, {USERS} locust users for {SECONDS} s on this 2-core machine, "
              "the crediting job sweeping every 5 s.", "",
              "| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms |",

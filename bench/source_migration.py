@@ -35,13 +35,13 @@ BEFORE = [("loyalty", "0006_entry_breakdown"), ("giftcards", "0003_reward_tiers"
 
 def fresh_database(url: str) -> None:
     import dj_database_url
-    import psycopg2
+    import psycopg
 
     params = dj_database_url.parse(url)
-    connection = psycopg2.connect(dbname="postgres", user=params["USER"] or None,
-                                  password=params["PASSWORD"] or None,
-                                  host=params["HOST"] or None, port=params["PORT"] or None)
-    connection.autocommit = True
+    connection = psycopg.connect(dbname="postgres", user=params["USER"] or None,
+                                 password=params["PASSWORD"] or None,
+                                 host=params["HOST"] or None, port=params["PORT"] or None,
+                                 autocommit=True)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{params["NAME"]}"')
         cursor.execute(f'CREATE DATABASE "{params["NAME"]}"')

@@ -109,13 +109,65 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'salonbook.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+# PostgreSQL connections (README, "Production settings"). Each process keeps a pool of
+# connections (Django's own, psycopg 3's pool) that its threads take one at a time for a
+# request or a task and give back when it ends: a connection that died with the server is
+# checked and replaced before it is handed out. DATABASE_POOL=off instead keeps one
+# persistent connection per thread for DATABASE_CONN_MAX_AGE seconds (behind PgBouncer,
+# which pools for every process, turn the pool off: README).
+DATABASE_POOL = env_bool("DATABASE_POOL", True)
+# Enough for every thread of a web process (WEB_THREADS) or a worker's task and the progress
+# of its export (reports/services.py): a thread never waits for a connection.
+DATABASE_POOL_OPTIONS = {
+    "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1")),
+    "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE",
+                                   max(int(os.environ.get("WEB_THREADS", "4")), 2))),
+    # Seconds a request waits for a free connection before it fails.
+    "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+    # Idle connections above min_size are closed after this long; every connection is
+    # replaced after max_lifetime, so that a server-side leak or a failover heals.
+    "max_idle": float(os.environ.get("DATABASE_POOL_MAX_IDLE", "300")),
+    "max_lifetime": float(os.environ.get("DATABASE_POOL_MAX_LIFETIME", "1800")),
 }
+
+
+def database_settings(url: str) -> dict:
+    database = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True)
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return database
+    options = database.setdefault("OPTIONS", {})
+    # Set for web processes by config/gunicorn.py: no request holds a connection, or the
+    # row locks it took, longer than this.
+    if timeout := os.environ.get("DATABASE_STATEMENT_TIMEOUT"):
+        options["options"] = f"{options.get('options', '')} -c statement_timeout={timeout}".strip()
+    if DATABASE_POOL:
+        database["CONN_MAX_AGE"] = 0  # the pool keeps connections, not each thread
+        options["pool"] = dict(DATABASE_POOL_OPTIONS)
+    return database
+
+
+DATABASES = {
+    "default": database_settings(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'salonbook.sqlite3'}")),
+}
+# Reads that scale out (core/replica.py): with DATABASE_REPLICA_URL, reports, their exports
+# and the dashboard read from this streaming replica of PostgreSQL; everything else, and
+# every write, from the primary. Without it there is one database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_DATABASE = "replica" if DATABASE_REPLICA_URL else ""
+if REPLICA_DATABASE:
+    DATABASES[REPLICA_DATABASE] = database_settings(DATABASE_REPLICA_URL)
+    # Tests create no database on the replica (it is read-only) and read the primary's.
+    DATABASES[REPLICA_DATABASE]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Lagging more than this, the replica is read but pages say how old their figures are...
+DATABASE_REPLICA_NOTICE_LAG_SECONDS = float(
+    os.environ.get("DATABASE_REPLICA_NOTICE_LAG_SECONDS", "30"))
+# ...and more than this, the primary is read instead.
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "300"))
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {
@@ -306,8 +358,8 @@ SPECTACULAR_SETTINGS = {
 
 IDEMPOTENCY_KEY_TTL_HOURS = 24
 # A request holding an Idempotency-Key that has not answered after this long died with its
-# process: a retry takes the key over. Longer than the slowest request (gunicorn kills a
-# worker after its 30-second timeout), far shorter than the key's life.
+# process: a retry takes the key over. Longer than the slowest request (a web request's
+# statements time out after 30 s: config/gunicorn.py), far shorter than the key's life.
 IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", "120"))
 
 # Reports: exports up to this many rows stream at once; larger ones are written by a worker

@@ -17,9 +17,10 @@ from datetime import datetime
 from typing import IO
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from core.replica import read_alias
 from reports.exporters import Progress, csv_chunks, csv_convention, write_csv, write_xlsx
 from reports.models import ExportFormat
 from reports.registry import Report
@@ -45,8 +46,11 @@ def csv_times_from_database() -> bool:
 
 
 def _reading() -> AbstractContextManager:
-    """Where the export's rows are read: see the module's docstring."""
-    return transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+    """Where the export's rows are read: see the module's docstring. The transaction is on
+    the database the rows come from (the replica, inside `core.replica.replica_reads()`)."""
+    alias = read_alias()
+    return (transaction.atomic(using=alias) if connections[alias].vendor == "postgresql"
+            else nullcontext())
 
 
 def export_rows(report: Report, business: Business, filters: dict, *, fmt: str,

@@ -15,7 +15,7 @@ from itertools import pairwise
 from dateutil.relativedelta import relativedelta
 from django.core import signing
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -44,6 +44,7 @@ from django.utils import timezone
 from booking.models import Appointment, Client, Service
 from checkout.models import Invoice, InvoiceLine, InvoiceState
 from core.dates import local_day_bounds
+from core.replica import read_alias
 from giftcards.models import GiftCard, GiftCardOffer, TransactionKind
 from loyalty import selectors as loyalty_selectors
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
@@ -352,7 +353,7 @@ def points_liability_by_age(*, business: Business, now: datetime | None = None) 
         GROUP BY 1
     """  # noqa: S608 - table names from the models; values are parameters
     ages = [0] * (len(AGE_LIMITS_MONTHS) + 1)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:  # the replica, for the dashboard
         cursor.execute(sql, [*limits, business.pk, business.pk])
         for age, points in cursor.fetchall():
             ages[age] = int(points or 0)

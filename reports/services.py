@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.replica import replica_reads
 from reports import exporting
 from reports.definitions import REPORTS, get_report
 from reports.models import ExportAudit, ExportFormat, ExportJob, ExportState
@@ -145,9 +146,11 @@ def run_export_job(*, job_pk: int) -> ExportJob | None:
             # the storage may be a bucket that takes a file in one piece.
             with TemporaryFile() as target:
                 try:
-                    rows = exporting.write_export(target, report=report, business=business,
-                                                  filters=form.cleaned_data, fmt=job.format,
-                                                  on_rows=progress)
+                    # The rows from the replica, if there is one; progress to the primary.
+                    with replica_reads():
+                        rows = exporting.write_export(target, report=report, business=business,
+                                                      filters=form.cleaned_data,
+                                                      fmt=job.format, on_rows=progress)
                 finally:
                     progress.close()
                 job.file_name = export_storage().save(

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import dates
+from core.replica import on_primary, reads_from_replica
 from core.tenancy import get_for_business_or_404
 from reports import charts, exporting, selectors, services
 from reports.definitions import REPORTS, available_reports, get_report
@@ -58,6 +59,13 @@ def index(request):
     })
 
 
+def _recent_jobs(request, report: Report) -> list[ExportJob]:
+    """From the primary: an export just asked for is listed on the page it redirects to."""
+    with on_primary():
+        return list(selectors.recent_jobs(business=request.business, user=request.user,
+                                          report=report.name))
+
+
 def _render_report(request, report: Report, form, *, export_form=None, status: int = 200):
     business = request.business
     valid = form.is_valid() if form.is_bound else True
@@ -81,11 +89,12 @@ def _render_report(request, report: Report, form, *, export_form=None, status: i
         "export_filters": raw,
         "export_url": _url(request, f"{report.name}-export"),
         "page_url": _url(request, report.name),
-        "jobs": selectors.recent_jobs(business=business, user=request.user, report=report.name),
+        "jobs": _recent_jobs(request, report),
     }, status=status)
 
 
 @backoffice_view
+@reads_from_replica
 def report_page(request, report_name):
     report = _report(request, report_name)
     data = request.GET
@@ -134,6 +143,7 @@ def _streamed(chunks, on_done):
 
 
 @backoffice_view
+@reads_from_replica
 def report_stream(request, report_name):
     """The file of a small export, from the signed link that the export button gave."""
     business = request.business
@@ -206,6 +216,7 @@ def _age_labels() -> list[str]:
 
 
 @backoffice_view
+@reads_from_replica
 def dashboard(request):
     """Loyalty at a glance: the points clients hold (a liability) by age, the gift card
     balances still owed by age, and per week what was earned, spent and expired, and how
