@@ -392,10 +392,12 @@ class CreditDue(TenantModel):
     transaction that handles it, so that the job reads what is due and nothing else,
     however long the history."""
 
-    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="+")
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="+")
     due_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("appointment due for crediting")
         verbose_name_plural = _("appointments due for crediting")
         indexes = [models.Index(fields=["due_at", "id"], name="loyalty_credit_due_order")]
+        constraints = [models.UniqueConstraint(fields=["business", "appointment"],
+                                               name="loyalty_credit_due_once")]

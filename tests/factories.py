@@ -54,6 +54,7 @@ from giftcards.models import (
 from loyalty.models import (
     AppointmentCredit,
     CatalogPoints,
+    CreditDue,
     PointsAccount,
     PointsEntry,
     Program,
@@ -461,6 +462,20 @@ class AppointmentCreditFactory(factory.django.DjangoModelFactory):
                                      business=factory.SelfAttribute("..business"))
     outcome = "nothing"
     reason = "no_rule"
+
+
+class CreditDueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CreditDue
+        # Saving an appointment of a business with Loyalty on queues it already.
+        django_get_or_create = ("business", "appointment")
+
+    business = factory.SubFactory(BusinessFactory)
+    appointment = factory.SubFactory(AppointmentFactory,
+                                     business=factory.SelfAttribute("..business"))
+    due_at = factory.LazyFunction(timezone.now)
+
+
 class MessageTemplateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MessageTemplate
@@ -634,6 +649,7 @@ FACTORIES = {
     PointsAccount: PointsAccountFactory,
     PointsEntry: PointsEntryFactory,
     AppointmentCredit: AppointmentCreditFactory,
+    CreditDue: CreditDueFactory,
     GiftCardOffer: GiftCardOfferFactory,
     GiftCard: GiftCardFactory,
     GiftCardTransaction: GiftCardTransactionFactory,

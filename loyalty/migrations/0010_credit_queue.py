@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True,
                                            serialize=False, verbose_name="ID")),
                 ("due_at", models.DateTimeField()),
-                ("appointment", models.OneToOneField(
+                ("appointment", models.ForeignKey(
                     on_delete=django.db.models.deletion.CASCADE, related_name="+",
                     to="booking.appointment")),
                 ("business", models.ForeignKey(
@@ -64,6 +64,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'appointment due for crediting',
                 'verbose_name_plural': 'appointments due for crediting',
                 'indexes': [models.Index(fields=['due_at', 'id'], name='loyalty_credit_due_order')],
+                'constraints': [models.UniqueConstraint(fields=('business', 'appointment'),
+                                                        name='loyalty_credit_due_once')],
             },
         ),
         migrations.RunPython(fill_queue, migrations.RunPython.noop),

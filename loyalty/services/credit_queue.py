@@ -36,7 +36,8 @@ def follow_appointment(appointment: Appointment, *, created: bool) -> None:
     CreditDue.objects.bulk_create(
         [CreditDue(business_id=appointment.business_id, appointment_id=appointment.pk,
                    due_at=appointment.ends_at + delay)],
-        update_conflicts=True, unique_fields=["appointment"], update_fields=["due_at"])
+        update_conflicts=True, unique_fields=["business", "appointment"],
+        update_fields=["due_at"])
 
 
 def queue_business(business: Business, *, now: datetime | None = None) -> int:
