@@ -22,6 +22,9 @@ from _setup import setup_django
 
 # The credit messages are queued on Redis, as in production (not the laptop's files).
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/9")
+# The workers are forked: a pool's connections must not be shared with the children
+# (each child connects on its own, as a prefork Celery child does per task).
+os.environ.setdefault("DATABASE_POOL", "off")
 setup_django()
 
 from django.db import connections  # noqa: E402
