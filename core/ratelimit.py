@@ -61,6 +61,12 @@ def _redis() -> redis.Redis | None:
         return _connections[url]
 
 
+def _named(keys: Sequence[str]) -> list[str]:
+    # Under the cache's key prefix, as every other key this site keeps in Redis: deployments
+    # (or parallel test workers) sharing one Redis keep their counters apart.
+    return [cache.make_key(key) for key in keys]
+
+
 def _local_read(key: str, now: float) -> tuple[int, float]:
     """(count, expiry time) of a local counter; (0, 0) when its window is over."""
     count, expires_at = cache.get(key) or (0, 0.0)
@@ -86,7 +92,7 @@ def acquire(limits: Sequence[Limit], window: int) -> bool:
     connection = _redis()
     if connection is None:
         return _local_acquire(limits, window)
-    keys = [key for key, _limit in limits]
+    keys = _named([key for key, _limit in limits])
     return bool(connection.eval(_ACQUIRE, len(keys), *keys, window,
                                 *[limit for _key, limit in limits]))
 
@@ -95,7 +101,7 @@ def release(keys: Sequence[str]) -> None:
     """Give back a try counted by `acquire` that turned out right."""
     connection = _redis()
     if connection is not None:
-        connection.eval(_RELEASE, len(keys), *keys)
+        connection.eval(_RELEASE, len(keys), *_named(keys))
         return
     with _local_lock:
         now = time.time()
@@ -115,7 +121,7 @@ def seconds_locked(limits: Sequence[Limit]) -> int:
         left = [(count, expires_at - now) for count, expires_at in states]
     else:
         with connection.pipeline(transaction=False) as pipe:
-            for key in keys:
+            for key in _named(keys):
                 pipe.get(key)
                 pipe.pttl(key)
             answers = pipe.execute()
@@ -131,7 +137,7 @@ def clear(keys: Sequence[str]) -> None:
     if connection is None:
         cache.delete_many(keys)
     else:
-        connection.delete(*keys)
+        connection.delete(*_named(keys))
 
 
 def client_address(request) -> str:

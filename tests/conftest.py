@@ -19,6 +19,7 @@ pytest_plugins = ["tests.fixtures.mail", "tests.fixtures.worker", "tests.fixture
 
 CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def _redis_reachable() -> bool:
@@ -35,6 +36,10 @@ def pytest_configure(config):
     # Production hashing takes a good part of a second per user on purpose; tests make
     # hundreds of users and check sign-in, not the hasher's cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Parallel workers share one Redis database: each keeps its keys under its own prefix
+    # and empties only those between tests.
+    if XDIST_WORKER:
+        settings.CACHES["default"]["KEY_PREFIX"] = XDIST_WORKER
 
 
 def pytest_sessionstart(session):
@@ -68,7 +73,12 @@ def _empty_cache():
     """Sign-in failure counts live in the cache: one test's guesses must not lock another out."""
     from django.core.cache import cache
 
-    cache.clear()
+    if XDIST_WORKER and settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"{XDIST_WORKER}:*", count=1000):
+            client.delete(key)
+    else:
+        cache.clear()
 
 
 def pytest_runtest_setup(item):

@@ -6,6 +6,7 @@ import threading
 import pytest
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
@@ -132,7 +133,7 @@ def test_simultaneous_tries_take_exactly_the_limit_and_the_window_expires(busine
         thread.join()
 
     server = redis.Redis.from_url(settings.REDIS_URL)
-    per_address, per_business = guessing._keys(business.pk, address)
+    per_address, per_business = map(cache.make_key, guessing._keys(business.pk, address))
     assert let_in.count(True) == guessing.FAILURES_PER_ADDRESS
     assert int(server.get(per_address)) == int(server.get(per_business)) == 10
     assert 0 < server.ttl(per_address) <= guessing.WINDOW_SECONDS
