@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 class CodeKind(models.TextChoices):
     """What a coupon or loyalty reward code typed at checkout takes off."""
 
-    AMOUNT = "amount", gettext_lazy("Amount")
+    AMOUNT = "amount", gettext_lazy("Fixed amount")
     PERCENT = "percent", gettext_lazy("Percent")
     FREE_SERVICE = "free_service", gettext_lazy("Free service")
 

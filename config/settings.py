@@ -351,7 +351,7 @@ SPECTACULAR_SETTINGS = {
         "MessageStatusEnum": "notifications.models.MessageStatus",
         # Invoices and coupons both have a "discount_kind" with different choices.
         "DiscountKindEnum": "checkout.models.DiscountKind",
-        "CouponDiscountKindEnum": "loyalty.discounts.DiscountKind",
+        "CouponDiscountKindEnum": "booking.codes.CodeKind",
     },
     "REDOC_DIST": "SIDECAR",
 }

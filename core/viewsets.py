@@ -22,6 +22,13 @@ class TenantViewSetMixin:
             return self.model.objects.none()
         return self.model.objects.for_business(self.business)
 
+    def get_serializer_context(self):
+        # Serializers that word or format for a business (descriptions, local days) read it here.
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["business"] = self.business
+        return context
+
 
 class TenantModelViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
     pass

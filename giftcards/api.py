@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from booking.codes import CodeKind
 from booking.models import Client, Service
 from core.api import BusinessRowField, OptionalEmailField
 from core.idempotency import idempotent
@@ -25,7 +26,6 @@ from giftcards.models import (
     MAX_VALIDITY_DAYS,
     AppliesTo,
     Coupon,
-    DiscountKind,
     GiftCard,
     GiftCardOffer,
     GiftCardTransaction,
@@ -244,7 +244,7 @@ class CouponSerializer(serializers.ModelSerializer):
     name = serializers.CharField(max_length=120, required=False, allow_blank=True,
                                  help_text="Shown to the client; the code if left empty.")
     value = _money(default=0)
-    discount_kind = serializers.ChoiceField(choices=DiscountKind.choices)
+    discount_kind = serializers.ChoiceField(choices=CodeKind.choices)
     applies_to = serializers.ChoiceField(choices=AppliesTo.choices, default=AppliesTo.BOOKINGS)
     service = BusinessRowField(Service, _("No service with this id in your business."),
                                required=False, allow_null=True)
@@ -299,7 +299,7 @@ class GiveRewardSerializer(serializers.Serializer):
                             required=False, allow_null=True,
                             help_text="An existing reward; omit it to describe a new one.")
     name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    discount_kind = serializers.ChoiceField(choices=DiscountKind.choices, required=False,
+    discount_kind = serializers.ChoiceField(choices=CodeKind.choices, required=False,
                                             allow_blank=True, default="")
     value = _money(default=0)
     service = BusinessRowField(Service, _("No service with this id in your business."),

@@ -5,12 +5,12 @@ codes they issue). They parse input; the services decide."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from booking.codes import CodeKind
 from booking.models import Client, Service
 from giftcards.models import (
     MAX_POINTS_PRICE,
     MAX_VALIDITY_DAYS,
     AppliesTo,
-    DiscountKind,
 )
 from loyalty.models import MAX_POINTS, MAX_REWARD_VALIDITY_DAYS, RewardTier
 
@@ -88,7 +88,7 @@ class CouponForm(forms.Form):
                                        "dashes do not matter."))
     name = forms.CharField(label=_("Name"), max_length=120, required=False,
                            help_text=_("Shown to the client with the discount."))
-    discount_kind = forms.ChoiceField(label=_("Discount"), choices=DiscountKind.choices)
+    discount_kind = forms.ChoiceField(label=_("Discount"), choices=CodeKind.choices)
     value = _money_field(_("Amount or percent"), required=False)
     service = forms.ModelChoiceField(
         label=_("Free service"), queryset=Service.objects.none(), required=False,
@@ -133,7 +133,7 @@ class _DiscountFields(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120,
                            help_text=_("Shown to the client with the code, e.g. "
                                        "\"5 € off your next visit\"."))
-    discount_kind = forms.ChoiceField(label=_("Discount"), choices=DiscountKind.choices)
+    discount_kind = forms.ChoiceField(label=_("Discount"), choices=CodeKind.choices)
     value = _money_field(_("Amount or percent"), required=False)
     service = forms.ModelChoiceField(
         label=_("Free service"), queryset=Service.objects.none(), required=False,

@@ -19,11 +19,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.codes import CodeKind
 from booking.models import Appointment, Client, Service
 from checkout.models import Invoice, InvoiceLine, Payment, Refund
 from core.tenancy import TenantModel, TenantQuerySet
 from giftcards import codes
-from loyalty.discounts import AppliesTo, DiscountKind
+from loyalty.discounts import AppliesTo
 from loyalty.models import RewardTier
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -298,7 +299,7 @@ class Coupon(TenantModel):
     name = models.CharField(_("name"), max_length=120)
     origin = models.CharField(_("origin"), max_length=10, choices=CouponOrigin.choices,
                               default=CouponOrigin.STAFF)
-    discount_kind = models.CharField(_("discount"), max_length=12, choices=DiscountKind.choices)
+    discount_kind = models.CharField(_("discount"), max_length=12, choices=CodeKind.choices)
     value = models.DecimalField(_("amount or percent"), **MONEY, default=0)
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", verbose_name=_("free service"))

@@ -68,7 +68,6 @@ class CodeApplier:
 
     def find_for_invoice(self, *, business, client, code, now) -> CodeTerms:
         coupon = invoice_services.checkout_code(business, client=client, code=code, now=now)
-        # The kinds are named alike in both apps.
         return CodeTerms(code=coupon.code, label=coupon.name,
                          kind=CodeKind(coupon.discount_kind), value=coupon.value,
                          scope=SCOPES[coupon.applies_to], service_id=coupon.service_id)

@@ -10,13 +10,15 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from booking.codes import CodeKind
 from booking.models import Client, Service
 from core.api import BusinessRowField
 from core.idempotency import idempotent
 from core.tenancy import get_for_business_or_404
 from core.viewsets import TenantModelViewSet
 from loyalty import selectors
-from loyalty.discounts import AppliesTo, DiscountKind
+from loyalty.descriptions import SOURCE_ROWS, describe
+from loyalty.discounts import AppliesTo
 from loyalty.models import (
     MAX_POINTS,
     MAX_REWARD_VALIDITY_DAYS,
@@ -66,7 +68,11 @@ class ProgramView(APIView):
 
 
 class EntrySerializer(serializers.ModelSerializer):
+    """An entry, its description worded in the request's language (Accept-Language) from
+    its source, as the back office words it; `context["business"]` is the entry's."""
+
     created_by = serializers.SerializerMethodField()
+    description = serializers.SerializerMethodField()
 
     class Meta:
         model = PointsEntry
@@ -77,6 +83,9 @@ class EntrySerializer(serializers.ModelSerializer):
 
     def get_created_by(self, entry) -> str | None:
         return entry.created_by.email if entry.created_by_id else None
+
+    def get_description(self, entry) -> str:
+        return describe(entry, self.context["business"])
 
 
 class PendingSerializer(serializers.Serializer):
@@ -132,9 +141,10 @@ class PointsClientViewSet(TenantModelViewSet):
     def entries(self, request, client_pk=None):
         client = self.get_object()
         queryset = (PointsEntry.objects.for_business(self.business).filter(client=client)
-                    .select_related("created_by"))
+                    .select_related("created_by", *SOURCE_ROWS))
         page = self.paginate_queryset(queryset.order_by("-pk"))
-        return self.get_paginated_response(EntrySerializer(page, many=True).data)
+        return self.get_paginated_response(
+            EntrySerializer(page, many=True, context=self.get_serializer_context()).data)
 
 
 class AdjustmentViewSet(mixins.ListModelMixin, TenantModelViewSet):
@@ -150,7 +160,7 @@ class AdjustmentViewSet(mixins.ListModelMixin, TenantModelViewSet):
 
     def get_queryset(self):
         return (super().get_queryset().filter(kind=EntryKind.ADJUST)
-                .select_related("created_by").order_by("-pk"))
+                .select_related("created_by", *SOURCE_ROWS).order_by("-pk"))
 
     @extend_schema(request=AdjustmentSerializer, responses={201: EntrySerializer})
     @idempotent
@@ -161,7 +171,7 @@ class AdjustmentViewSet(mixins.ListModelMixin, TenantModelViewSet):
         client = get_for_business_or_404(Client, self.business, pk=values.pop("client"))
         entry = adjustments.adjust_points(business=self.business, client=client, by=request.user,
                                           **values)
-        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: EntrySerializer})
     @action(detail=True, methods=["post"])
@@ -170,12 +180,12 @@ class AdjustmentViewSet(mixins.ListModelMixin, TenantModelViewSet):
         entry = self.get_object()
         reversal = adjustments.undo_adjustment(business=self.business, entry=entry,
                                                by=request.user)
-        return Response(EntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(reversal).data, status=status.HTTP_201_CREATED)
 
 
 class RewardTierSerializer(serializers.ModelSerializer):
     value = serializers.DecimalField(max_digits=12, decimal_places=2, default=0)
-    discount_kind = serializers.ChoiceField(choices=DiscountKind.choices)
+    discount_kind = serializers.ChoiceField(choices=CodeKind.choices)
     applies_to = serializers.ChoiceField(choices=AppliesTo.choices, default=AppliesTo.BOOKINGS)
     service = BusinessRowField(Service, _("No service with this id in your business."),
                                required=False, allow_null=True)

@@ -21,12 +21,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.codes import CodeKind
 from booking.models import Appointment, ClassType, Client, Service
 from booking.models.catalog import MONEY
 from checkout.models import Invoice, Refund
 from core.tenancy import TenantModel
 from loyalty import rules
-from loyalty.discounts import AppliesTo, DiscountKind
+from loyalty.discounts import AppliesTo
 
 MAX_CREDITING_DELAY_HOURS = 72
 MAX_POINTS = 1_000_000
@@ -346,7 +347,7 @@ class RewardTier(TenantModel):
     name = models.CharField(_("name"), max_length=120)
     threshold = models.PositiveIntegerField(
         _("points needed"), validators=[MinValueValidator(1), MaxValueValidator(MAX_POINTS)])
-    discount_kind = models.CharField(_("discount"), max_length=12, choices=DiscountKind.choices)
+    discount_kind = models.CharField(_("discount"), max_length=12, choices=CodeKind.choices)
     value = models.DecimalField(_("amount or percent"), **MONEY, default=0)
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", verbose_name=_("free service"))

@@ -427,7 +427,7 @@ def booking_sentence(*, business: Business, client: Client | None, starts_at: da
         sentence += " " + ngettext("After your appointment you will have %(count)s point.",
                                    "After your appointment you will have %(count)s points.",
                                    total) % {"count": total}
-        upcoming = next_reward(business=business, client=client, balance=total)
+        upcoming = next_reward(business=business, balance=total)
         if upcoming is not None and upcoming.missing:
             sentence += " " + ngettext(
                 "You need %(count)s more point for your next reward.",

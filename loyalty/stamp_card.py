@@ -47,8 +47,8 @@ def reset_tier(*, business: Business) -> RewardTier | None:
             .filter(is_active=True, resets_card=True).first())
 
 
-def next_reward(*, business: Business, client, balance: int) -> NextReward | None:
-    """`client`'s progress to their next stamp-card reward once they hold `balance` (their
+def next_reward(*, business: Business, balance: int) -> NextReward | None:
+    """A client's progress to their next stamp-card reward once they hold `balance` (their
     balance now, or with the points still to be credited), for loyalty's pages and the
     booking confirmation; None when no tier lies ahead."""
     tiers = active_tiers(business=business)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from booking.codes import CodeKind
 from booking.models import Appointment, Client, Service
 from core.dates import format_day
 from core.money import quantize
@@ -27,7 +28,7 @@ from core.validation import (
 from giftcards import codes, locks
 from giftcards.models import Coupon, CouponOrigin, CouponUse
 from giftcards.services.checks import business_today
-from loyalty.discounts import AppliesTo, DiscountKind, discount_errors, normalise_discount
+from loyalty.discounts import AppliesTo, discount_errors, normalise_discount
 from tenancy.models import Business
 
 COUPON_FIELDS = ("code", "name", "discount_kind", "value", "service", "applies_to",
@@ -158,7 +159,7 @@ def booking_discount(coupon: Coupon, *, service: Service | None, price: Decimal)
     that does not apply to it."""
     if coupon.applies_to == AppliesTo.PRODUCTS:
         raise ValidationError({"code": _("This code is for products bought at the salon.")})
-    if coupon.discount_kind == DiscountKind.FREE_SERVICE:
+    if coupon.discount_kind == CodeKind.FREE_SERVICE:
         if service is None or coupon.service_id != service.pk:
             raise ValidationError({"code": _("This code is for %(service)s.") % {
                 "service": coupon.service}})
@@ -167,7 +168,7 @@ def booking_discount(coupon: Coupon, *, service: Service | None, price: Decimal)
 
 
 def discount_of(coupon: Coupon, base: Decimal) -> Decimal:
-    if coupon.discount_kind == DiscountKind.PERCENT:
+    if coupon.discount_kind == CodeKind.PERCENT:
         return min(quantize(base * coupon.value / 100), base)
     return min(coupon.value, base)
 

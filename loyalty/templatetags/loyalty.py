@@ -35,8 +35,7 @@ def booking_points(business, client, starts_at, service=None, class_type=None) -
 @register.inclusion_tag("loyalty/_progress.html")
 def client_progress(business, client):
     balance = selectors.balance_of(business=business, client=client)
-    return {"next_reward": stamp_card.next_reward(business=business, client=client,
-                                                  balance=balance)}
+    return {"next_reward": stamp_card.next_reward(business=business, balance=balance)}
 
 
 @register.inclusion_tag("loyalty/_profile_points.html")
@@ -44,8 +43,7 @@ def profile_points(business, client):
     """The client's points on their profile page, with the way to their Loyalty tab."""
     summary = selectors.summary(business=business, client=client)
     return {"business": business, "summary": summary,
-            "next_reward": stamp_card.next_reward(business=business, client=client,
-                                                  balance=summary.balance)}
+            "next_reward": stamp_card.next_reward(business=business, balance=summary.balance)}
 
 
 @register.inclusion_tag("loyalty/_client_history.html", takes_context=True)

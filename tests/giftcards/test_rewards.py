@@ -211,9 +211,9 @@ def test_only_the_highest_tier_resets_and_nothing_sits_above_the_reset(business)
 def test_progress_to_the_next_reward(business, fan):
     tier(business, 10, name="Free manicure")
     earn(business, fan, 4)
-    progress = next_reward(business=business, client=fan, balance=4)
+    progress = next_reward(business=business, balance=4)
     assert (progress.name, progress.missing, progress.percent) == ("Free manicure", 6, 40)
-    assert next_reward(business=business, client=fan, balance=10) is None
+    assert next_reward(business=business, balance=10) is None
 
 
 def test_the_crediting_sweep_resets_the_card_right_when_one_batch_holds_two_visits(
@@ -293,7 +293,7 @@ def test_a_booking_that_used_a_reward_code_carries_a_stamp_in_the_back_office(
 def test_progress_counts_what_stays_on_a_resetting_card(business, fan):
     tier(business, 5, name="Small")
     tier(business, 10, name="Big", resets_card=True)
-    progress = next_reward(business=business, client=fan, balance=13)
+    progress = next_reward(business=business, balance=13)
     assert (progress.name, progress.missing) == ("Small", 2)
 
 

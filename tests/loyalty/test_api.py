@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils.dateparse import parse_datetime
 
+from core.dates import format_day
 from loyalty import selectors
 from loyalty.models import EntryKind, PointsEntry, Program
 from loyalty.services import adjustments, crediting
@@ -101,6 +102,29 @@ def test_the_history_lists_signed_points_and_descriptions_newest_first(
         (5, 12, "Birthday"), (-3, 7, "Booked twice"), (10, 10, "Welcome")]
     assert {(row["kind"], row["client"], row["created_by"]) for row in rows} == {
         (EntryKind.ADJUST, fan.pk, manager.email)}
+
+
+def test_the_history_words_a_credit_in_the_readers_language_not_the_businesss(
+        api_for, business, fan, colour):
+    # Given a French salon whose visit was credited (its description stored in French)
+    business.language = "fr"
+    business.save(update_fields=["language"])
+    appointment = ended(business, fan, colour, hours_ago=4)
+    assert crediting.credit_due_appointments() == 1
+    [stored] = PointsEntry.objects.for_business(business).values_list("description", flat=True)
+    day = format_day(appointment.starts_at, "en", business.time_zone)
+    api = api_for(business, Role.STAFF)
+
+    # When an integration reads her history in English, then in Ukrainian
+    english = api.get(entries_url(fan), HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    ukrainian = api.get(entries_url(fan), HTTP_ACCEPT_LANGUAGE="uk").json()["results"]
+
+    # Then each reads the service and the local day in its own language
+    assert stored.startswith("2 points pour Colour & cut")
+    assert [row["description"] for row in english] == [f"2 points for Colour & cut on {day}"]
+    [worded] = [row["description"] for row in ukrainian]
+    assert worded.startswith("2 бали за «Colour & cut»")
+    assert format_day(appointment.starts_at, "uk", business.time_zone) in worded
 
 
 def test_the_history_pages_by_cursor(api_for, business, fan, manager):
