@@ -67,7 +67,8 @@ MENU = (
     Group(_("Reports"), "chart-column", (
         Link(_("Reports"), "reports:index"),)),
     Group(_("Settings"), "settings", (
-        Link(_("Settings"), "booking:settings-general", also=("settings/", "checkout/settings/")),)),
+        Link(_("Settings"), "booking:settings-general",
+             also=("settings/", "checkout/settings/")),)),
 )
 
 
