@@ -81,8 +81,9 @@ class ClassSessionForm(forms.Form):
     staff_member = forms.ModelChoiceField(label=_("Led by"), queryset=None)
     starts_at = forms.SplitDateTimeField(
         label=_("Starts"),
-        widget=forms.SplitDateTimeWidget(date_attrs={"type": "date"},
-                                         time_attrs={"type": "time"},
+        # The label cannot name two inputs (a MultiWidget has no id for it): each names itself.
+        widget=forms.SplitDateTimeWidget(date_attrs={"type": "date", "aria-label": _("Date")},
+                                         time_attrs={"type": "time", "aria-label": _("Time")},
                                          date_format="%Y-%m-%d", time_format="%H:%M"))
     capacity = forms.IntegerField(label=_("Seats"), required=False,
                                   help_text=_("Empty: the class's number of seats."))

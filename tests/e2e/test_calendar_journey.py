@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from booking.models import Appointment, AppointmentState, Client
 from tests import factories
 from tests.booking.booking_setup import next_weekday, open_salon
+from tests.fixtures.browser import main_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +34,7 @@ def test_staff_mark_a_past_appointment_no_show_from_its_page(page: Page, busines
     sign_in(page, staff)
 
     # When they open the calendar, go back a day and open the appointment
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    main_menu(page).get_by_role("link", name="Calendar").click()
     expect(page).to_have_url(re.compile(rf"/manage/{business.slug}/calendar/$"))
     page.get_by_role("link", name="Previous day").click()
     page.get_by_role("link", name=re.compile("Claire Martin")).click()

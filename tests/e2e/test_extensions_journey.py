@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.fixtures.browser import main_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ def test_owner_enabling_loyalty_turns_on_its_needs_and_clear_history_is_then_ref
     expect(page).to_have_url(re.compile(rf"/manage/{business.slug}/$"))
 
     # When they open Settings, then Business extensions, from the navigation
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    main_menu(page).get_by_role("link", name="Settings").click()
     settings_tabs = page.get_by_role("navigation", name="Settings")
     settings_tabs.get_by_role("link", name="Business extensions").click()
 
@@ -80,7 +81,7 @@ def test_staff_member_sees_no_settings_link_and_is_refused_the_settings_page(
     expect(page).to_have_url(re.compile(rf"/manage/{business.slug}/$"))
 
     # Then the main navigation offers no Settings link
-    main_nav = page.get_by_role("navigation", name="Main")
+    main_nav = main_menu(page)
     expect(main_nav.get_by_role("link", name="Dashboard")).to_be_visible()
     expect(main_nav.get_by_role("link", name="Settings")).to_have_count(0)
 

@@ -4,6 +4,7 @@ looked broken (progress bars, the loyalty email editors) look as designed."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from loyalty.services import adjustments
 from tenancy.models import Extension, Role
@@ -113,3 +114,50 @@ def test_the_loyalty_email_editors_take_the_pages_width(page, live_server, clien
 
     # Then each email editor spans the main column instead of a narrow side column
     assert widths["editor"] >= 0.85 * widths["main"]
+
+
+def test_on_a_phone_the_menu_opens_and_closes_from_its_button_by_keyboard(page, live_server,
+                                                                           client, salon):
+    # Given an owner on a phone, on the invoices page
+    owner = UserFactory()
+    StaffMembershipFactory(business=salon, user=owner, role=Role.OWNER)
+    signed_in(page, client, live_server, owner)
+    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page.goto(reverse("checkout:invoice-list", args=[salon.slug]))
+    toggle = page.get_by_role("button", name="Menu")
+    menu = page.get_by_role("navigation", name="Main")
+
+    # Then the menu is folded behind its button
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_hidden()
+
+    # When the button is pressed with the keyboard
+    toggle.focus()
+    page.keyboard.press("Enter")
+
+    # Then the whole menu shows, in groups, the current page marked, nothing wider than the screen
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu.get_by_role("link", name="Invoices")).to_have_attribute("aria-current", "page")
+    expect(menu.get_by_role("list", name="Loyalty & marketing")).to_be_visible()
+    expect(menu.get_by_role("link", name="Settings")).to_be_in_viewport()
+    assert page.evaluate(OVERFLOW)["sideways"] == 0
+
+    # When Escape is pressed
+    page.keyboard.press("Escape")
+
+    # Then the menu folds again and the focus is back on its button
+    expect(menu).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+
+def test_on_a_wide_screen_the_menu_is_always_open(page, live_server, client, salon):
+    owner = UserFactory()
+    StaffMembershipFactory(business=salon, user=owner, role=Role.OWNER)
+    signed_in(page, client, live_server, owner)
+    page.set_viewport_size({"width": TABLET[0], "height": TABLET[1]})
+
+    page.goto(reverse("reports:index", args=[salon.slug]))
+
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Reports")).to_have_attribute("aria-current", "page")

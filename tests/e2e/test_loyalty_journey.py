@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from tenancy.models import Extension, Role
 from tenancy.services import set_extension
 from tests.factories import PASSWORD, ClientFactory, StaffMembershipFactory, UserFactory
+from tests.fixtures.browser import main_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +33,7 @@ def test_a_manager_gives_points_and_the_client_sees_them(page: Page, business):
     # When the manager opens the "Add points" popup and searches for the client
     sign_in(page, "ines@example.com", "/accounts/login/")
     page.goto(f"/manage/{business.slug}/")
-    page.get_by_role("link", name="Add points").click()
+    main_menu(page).get_by_role("link", name="Add points").click()
     popup = page.get_by_role("dialog", name="Add points")
     expect(popup).to_be_visible()
     popup.get_by_label("Find a client").fill("Roux")
