@@ -11,7 +11,7 @@
       "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
   }
 
-  function withPk(url, pk) { return url.replace(/\/0\/$/, "/" + pk + "/"); }
+  function withPk(url, pk) { return url.replace("/0/", "/" + pk + "/"); }
 
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.getElementById("board-calendar");
