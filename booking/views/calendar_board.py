@@ -62,7 +62,7 @@ def _calendar_options(request, *, view: str, day: date, staff: list[StaffMember]
         "cardUrl": reverse("booking:appointment-card", args=[slug, 0]),
         "sessionUrl": reverse("booking:class-session-detail", args=[slug, 0]),
         "texts": {
-            "today": _("Today"), "day": _("Day"), "week": _("Week"), "list": _("List"),
+            "today": _("Today"), "day": _("Day"), "week": _("Week"),
             "prevDay": _("Previous day"), "nextDay": _("Next day"),
             "prevWeek": _("Previous week"), "nextWeek": _("Next week"),
             "moved": _("Appointment moved."), "failed": _("The calendar could not be "
