@@ -329,4 +329,4 @@ def test_the_nav_links_to_the_calendar_first(client, business, staff):
 
     nav = text.split('aria-label="Main"')[1]
     first_link = re.search(r'<a href="([^"]+)"', nav).group(1)
-    assert first_link == day_url(business)
+    assert first_link == reverse("booking:calendar-day", args=[business.slug])
