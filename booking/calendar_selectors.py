@@ -341,3 +341,113 @@ def client_choices(*, business: Business, search: str, selected: Client | None =
     if selected is not None:
         found = [selected, *(c for c in found if c.pk != selected.pk)]
     return found
+
+
+# The interactive calendar's feed ---------------------------------------------------------
+
+# The longest range one request may ask for: a month view and its edges.
+MAX_FEED_DAYS = 42
+# Colours by state; the page's legend says what each means.
+STATE_CLASSES = {AppointmentState.BOOKED: "ev-booked", AppointmentState.COMPLETED: "ev-completed",
+                 AppointmentState.NO_SHOW: "ev-no-show"}
+
+
+def _wall(moment: datetime, tz) -> str:
+    """The salon's wall-clock time, without an offset: the calendar shows it as it is."""
+    return moment.astimezone(tz).replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+def _state_class(appointment: Appointment) -> str:
+    if appointment.state == AppointmentState.BOOKED:
+        if appointment.started_at is not None:
+            return "ev-started"
+        if appointment.arrived_at is not None:
+            return "ev-arrived"
+    return STATE_CLASSES.get(appointment.state, "ev-booked")
+
+
+def _gaps(day: date, working: list, tz) -> list[tuple[datetime, datetime]]:
+    """The parts of a local day outside the working intervals (breaks, closed hours)."""
+    start, end = local_day_bounds(day, tz)
+    gaps, cursor = [], start
+    for interval in sorted(working, key=lambda i: i.start):
+        if interval.start > cursor:
+            gaps.append((cursor, interval.start))
+        cursor = max(cursor, interval.end)
+    if cursor < end:
+        gaps.append((cursor, end))
+    return gaps
+
+
+def feed_staff(*, business: Business, first_day: date, last_day: date,
+               mine: StaffMember | None = None) -> list[StaffMember]:
+    """The calendar's columns: the signed-in member's own first ("My calendar")."""
+    start, _ = local_day_bounds(first_day, business.zone)
+    _, end = local_day_bounds(last_day, business.zone)
+    staff = list(_staff_for(business, start, end))
+    if mine is not None:
+        staff.sort(key=lambda member: member.pk != mine.pk)
+    return staff
+
+
+def calendar_feed(*, business: Business, first_day: date, last_day: date,
+                  staff: list[StaffMember]) -> list[dict]:
+    """EventCalendar's events for local days `first_day`..`last_day` and these staff
+    members: appointments, class sessions, and as background the time they do not work
+    (breaks, closed hours) and time off. Four queries, whatever the number of rows."""
+    tz = business.zone
+    start, _ = local_day_bounds(first_day, tz)
+    _, end = local_day_bounds(last_day, tz)
+    ids = {member.pk for member in staff}
+    weekly, exceptions = _schedule(business, staff, first_day, last_day)
+    rules = _rules(exceptions)
+    events: list[dict] = []
+    days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    for member in staff:
+        for day in days:
+            working = working_intervals(day=day, tz=tz, staff_member_id=member.pk,
+                                        weekly=weekly.get((member.pk, day.weekday()), []),
+                                        exceptions=rules)
+            events.extend({"start": _wall(gap_start, tz), "end": _wall(gap_end, tz),
+                           "resourceIds": [member.pk], "display": "background",
+                           "classNames": ["ev-closed"]}
+                          for gap_start, gap_end in _gaps(day, working, tz))
+    for exception in exceptions:
+        if exception.kind != ScheduleException.Kind.TIME_OFF:
+            continue
+        first = datetime.combine(exception.date, exception.start_time or time(0), tzinfo=tz)
+        last = (datetime.combine(exception.date, exception.end_time, tzinfo=tz)
+                if exception.end_time else datetime.combine(
+                    exception.date + timedelta(days=1), time(0), tzinfo=tz))
+        members = ids if exception.staff_member_id is None else {exception.staff_member_id} & ids
+        events.extend({"start": _wall(first, tz), "end": _wall(last, tz), "title": exception.note,
+                       "resourceIds": [pk], "display": "background",
+                       "classNames": ["ev-time-off"]} for pk in sorted(members))
+    for appointment in (_appointments(business, start, end).filter(staff_member__in=ids)
+                        .exclude(state=AppointmentState.CANCELLED)):
+        events.append({
+            "id": f"a{appointment.pk}", "resourceIds": [appointment.staff_member_id],
+            "start": _wall(appointment.starts_at, tz), "end": _wall(appointment.ends_at, tz),
+            "title": f"{appointment.client.full_name} · {appointment.service.name}",
+            "editable": appointment.state == AppointmentState.BOOKED,
+            "classNames": [_state_class(appointment)],
+            "extendedProps": {"kind": "appointment", "pk": appointment.pk}})
+    for session in catalog_selectors.class_sessions(business=business).filter(
+            starts_at__lt=end, ends_at__gt=start, staff_member__in=ids):
+        events.append({
+            "id": f"c{session.pk}", "resourceIds": [session.staff_member_id],
+            "start": _wall(session.starts_at, tz), "end": _wall(session.ends_at, tz),
+            "title": f"{session.class_type.name} · {session.seats_taken}/{session.capacity}",
+            "editable": False, "classNames": ["ev-class"],
+            "extendedProps": {"kind": "class", "pk": session.pk}})
+    return events
+
+
+def last_visits(*, business: Business, appointment: Appointment, limit: int = 5
+                ) -> list[Appointment]:
+    """The client's visits before this appointment, latest first."""
+    return list(Appointment.objects.for_business(business)
+                .filter(client_id=appointment.client_id, starts_at__lt=appointment.starts_at)
+                .exclude(state=AppointmentState.CANCELLED)
+                .select_related("service", "staff_member", "class_session__class_type")
+                .order_by("-starts_at", "-pk")[:limit])

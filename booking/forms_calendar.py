@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from booking import catalog_selectors, selectors
 from booking.forms_catalog import DATE_INPUT, TIME_INPUT
 from booking.models import AppointmentState
+from booking.services.appointments import (
+    ARRIVED,
+    MAX_DURATION_MINUTES,
+    MIN_DURATION_MINUTES,
+    STARTED,
+)
 from core import dates
 
 # Days the calendar opens; others (a typo like 0202-01-01) fall back to today.
@@ -166,7 +172,12 @@ class WalkInForm(forms.Form):
 
 
 class MoveForm(LocalStartForm):
+    """Where and when an appointment goes; the calendar's drag and resize post the same."""
+
     staff_member = forms.ModelChoiceField(label=_("With"), queryset=None)
+    duration = forms.IntegerField(label=_("Duration (minutes)"), required=False,
+                                  min_value=MIN_DURATION_MINUTES,
+                                  max_value=MAX_DURATION_MINUTES)
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, business=business, **kwargs)
@@ -175,5 +186,12 @@ class MoveForm(LocalStartForm):
 
 
 class StateForm(forms.Form):
-    state = forms.ChoiceField(choices=AppointmentState.choices)
+    state = forms.ChoiceField(choices=[*AppointmentState.choices, (ARRIVED, ARRIVED),
+                                       (STARTED, STARTED)])
     next = forms.CharField(required=False)
+
+
+class RebookForm(forms.Form):
+    """"Again in N weeks" on the appointment card."""
+
+    weeks = forms.IntegerField(label=_("In how many weeks"), min_value=1, max_value=52)

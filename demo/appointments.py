@@ -1,5 +1,7 @@
 """The demo's diary: weeks of past visits (most completed, one no-show, one cancelled)
-and upcoming bookings, made through the booking services as staff would.
+and upcoming bookings, made through the booking services as staff would; and a full
+calendar today and this week, so the calendar opens busy (done, in progress, arrived,
+still to come).
 
 Past visits are booked "as of" a moment before them (the services take `now`),
 then marked. Loading twice changes nothing: a business that has appointments
@@ -11,8 +13,24 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking.models import Appointment, AppointmentState, Client, Service
-from booking.services.appointments import book_appointment, set_appointment_state
+from booking.models import (
+    Appointment,
+    AppointmentState,
+    Client,
+    ScheduleException,
+    Service,
+    StaffMember,
+    WorkingHours,
+)
+from booking.services import clients as client_services
+from booking.services.appointments import (
+    ARRIVED,
+    STARTED,
+    book_appointment,
+    mark_progress,
+    set_appointment_state,
+)
+from booking.services.schedule import add_schedule_exception
 from tenancy.models import Business
 
 # (client first name, service, days from today, local hour, what happened)
@@ -55,8 +73,6 @@ def _book_near(business: Business, client: Client, service: Service, day, hour: 
 
 
 def _diary(business: Business, diary) -> None:
-    if Appointment.objects.for_business(business).exists():
-        return
     now = timezone.now()
     today = timezone.localdate(timezone=business.zone)
     for first_name, service_name, days, hour, outcome in diary:
@@ -69,6 +85,113 @@ def _diary(business: Business, diary) -> None:
                                   by=None, now=now)
 
 
+# Regulars who fill the week's calendar beside the clients the diary follows.
+REGULARS = {
+    "atelier-lumiere": [("Emma", "Roux"), ("Nathan", "Morel"), ("Sofia", "Garcia"),
+                        ("Lucas", "Fontaine"), ("Jade", "Lambert"), ("Louis", "Girard")],
+    "studio-kvitka": [("Ірина", "Мельник"), ("Софія", "Ткаченко"), ("Дмитро", "Бойко")],
+}
+# Local starts tried in each staff member's day; those outside their hours are skipped.
+DAY_PLAN = [time(9), time(10), time(11, 30), time(14), time(15), time(16, 30), time(17, 30),
+            time(18, 15)]
+WEEK_PLAN = [time(10), time(14, 30), time(16)]
+NOTES = ["Allergique à l'ammoniaque.", "", "Préfère un shampoing sans parfum.", ""]
+
+
+def _regulars(business: Business) -> list[Client]:
+    clients = []
+    for first, last in REGULARS[business.slug]:
+        client = Client.objects.for_business(business).filter(first_name=first,
+                                                              last_name=last).first()
+        clients.append(client or client_services.create_client(
+            business=business, first_name=first, last_name=last))
+    return clients
+
+
+def _fill_day(business: Business, day, plan, clients: list[Client], now) -> list[Appointment]:
+    """Book each staff member's day at the plan's times they work, through the service;
+    times it refuses (a break, a day off, a diary visit there) stay free."""
+    booked = []
+    staff = StaffMember.objects.for_business(business).filter(is_active=True).order_by("pk")
+    for index, member in enumerate(staff):
+        services = list(Service.objects.for_business(business)
+                        .filter(is_active=True, staff=member).order_by("pk"))
+        if not services:
+            continue
+        for slot, clock in enumerate(plan):
+            start = datetime.combine(day, clock, tzinfo=business.zone)
+            turn = index * len(plan) + slot
+            try:
+                booked.append(book_appointment(
+                    business=business, client=clients[turn % len(clients)],
+                    service=services[turn % len(services)], staff_member=member, start=start,
+                    online=False, notes=NOTES[turn % len(NOTES)] if business.language == "fr"
+                    else "", now=min(now, start - timedelta(days=1))))
+            except ValidationError:
+                continue
+    return booked
+
+
+def _mark(business: Business, appointments: list[Appointment], now) -> None:
+    """What the day looks like at `now`: past visits done (one no-show), the one in
+    progress started, the client of the next one today arrived."""
+    arrived = False
+    for turn, appointment in enumerate(appointments):
+        if appointment.ends_at <= now:
+            state = AppointmentState.NO_SHOW if turn % 7 == 3 else AppointmentState.COMPLETED
+            set_appointment_state(business=business, appointment=appointment, state=state,
+                                  by=None, now=now)
+        elif appointment.starts_at <= now:
+            mark_progress(business=business, appointment=appointment, step=STARTED, by=None,
+                          now=now)
+        elif not arrived and appointment.starts_at.astimezone(business.zone).date() \
+                == now.astimezone(business.zone).date():
+            mark_progress(business=business, appointment=appointment, step=ARRIVED, by=None,
+                          now=now)
+            arrived = True
+
+
+# What the demo writes on the calendar's blocked times, in each business's language.
+OPEN_TODAY = {"fr": "Ouverture exceptionnelle", "uk": "Особливий робочий день"}
+TRAINING = {"fr": "Formation", "uk": "Навчання"}
+
+
+def _open_today(business: Business, today) -> None:
+    """Today open with a lunch break even on a closed day (the demo may load on a Sunday),
+    and an hour of one staff member's time blocked."""
+    staff = list(StaffMember.objects.for_business(business).filter(is_active=True)
+                 .order_by("pk"))
+    if not WorkingHours.objects.for_business(business).filter(weekday=today.weekday()).exists():
+        for member in staff:
+            for start, end in ((time(9), time(13)), (time(14), time(18))):
+                add_schedule_exception(business=business, kind=ScheduleException.Kind.EXTRA_HOURS,
+                                       date=today, staff_member=member, start_time=start,
+                                       end_time=end, note=OPEN_TODAY.get(business.language, ""))
+    add_schedule_exception(business=business, kind=ScheduleException.Kind.TIME_OFF, date=today,
+                           staff_member=staff[-1], start_time=time(16), end_time=time(17),
+                           note=TRAINING.get(business.language, ""))
+
+
+def _busy_week(business: Business) -> None:
+    """Today full, and the other days of this week a few visits each."""
+    now = timezone.now()
+    today = timezone.localdate(timezone=business.zone)
+    _open_today(business, today)
+    clients = [*_regulars(business), *Client.objects.for_business(business).order_by("pk")]
+    monday = today - timedelta(days=today.weekday())
+    booked = _fill_day(business, today, DAY_PLAN, clients, now)
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        if day != today:
+            booked += _fill_day(business, day, WEEK_PLAN, clients[offset:] + clients[:offset],
+                                now)
+    _mark(business, sorted(booked, key=lambda a: (a.starts_at, a.pk)), now)
+
+
 def load(businesses: dict[str, Business]) -> None:
-    _diary(businesses["atelier-lumiere"], ATELIER_DIARY)
-    _diary(businesses["studio-kvitka"], KVITKA_DIARY)
+    for slug, diary in (("atelier-lumiere", ATELIER_DIARY), ("studio-kvitka", KVITKA_DIARY)):
+        business = businesses[slug]
+        if Appointment.objects.for_business(business).exists():
+            continue
+        _diary(business, diary)
+        _busy_week(business)

@@ -10,6 +10,7 @@ class LoyaltyConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from booking.events import appointment_state_changed
+        from booking.hooks import register_client_badge as register_card_badge
         from booking.models import Appointment
         from checkout.events import invoice_paid, invoice_refunded
         from checkout.hooks import register_client_badge, register_invoice_section
@@ -36,5 +37,6 @@ class LoyaltyConfig(AppConfig):
         extension_switched.connect(receivers.on_extension_switched, sender=Business,
                                    dispatch_uid="loyalty-extension-switched")
         register_client_badge(checkout_badge)
+        register_card_badge(checkout_badge)
         register_invoice_section(invoice_points_section)
         register_appointment_line(appointment_sentence)

@@ -81,6 +81,9 @@ class Appointment(TenantModel):
     state_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                          on_delete=models.SET_NULL, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
+    # Front desk progress of a booked appointment: the client is here, the work began.
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -134,6 +137,14 @@ class Appointment(TenantModel):
     @property
     def is_class_seat(self) -> bool:
         return self.class_session_id is not None
+
+    @property
+    def is_walk_in(self) -> bool:
+        """Booked at the desk on the day itself: the client is standing there."""
+        if self.booked_by_id is None or self.created_at is None:
+            return False
+        zone = self.business.zone
+        return self.created_at.astimezone(zone).date() == self.starts_at.astimezone(zone).date()
 
 
 class AppointmentEvent(TenantModel):

@@ -31,6 +31,7 @@ from core.validation import check_same_business
 from tenancy.models import Business
 
 SLOT_TAKEN = gettext_lazy("This time was just taken. Please choose another one.")
+MIN_DURATION_MINUTES, MAX_DURATION_MINUTES = 5, 12 * 60
 SEAT_TAKEN = gettext_lazy("The last seat was just taken. You can join the waitlist.")
 
 # State changes staff may make from the calendar; cancelled is final.
@@ -256,19 +257,62 @@ def set_appointment_state(*, business: Business, appointment: Appointment, state
         raise ValidationError(_("An appointment in state “%(from)s” cannot be marked "
                                 "“%(to)s”.") % {
             "from": AppointmentState(appointment.state).label, "to": state.label})
+    # Work started early (a walk-in, an early client) may be completed early; a no-show
+    # can only be told once the time has come.
+    started_early = state == AppointmentState.COMPLETED and appointment.started_at is not None
     if state in (AppointmentState.COMPLETED, AppointmentState.NO_SHOW) \
-            and appointment.starts_at > now:
+            and appointment.starts_at > now and not started_early:
         raise ValidationError(_("An appointment that has not started yet cannot be marked "
                                 "“%(state)s”.") % {"state": state.label})
     _change_state(business, appointment, state, by=by, now=now)
     return appointment
 
 
+ARRIVED, STARTED = "arrived", "started"
+
+
+@transaction.atomic(durable=True)
+def mark_progress(*, business: Business, appointment: Appointment, step: str, by: User,
+                  now: datetime | None = None) -> Appointment:
+    """The front desk marks a booked appointment "arrived" or "started", on its day.
+
+    Starting also marks the arrival. Before the slot's time only a client who is here
+    can start: one marked arrived, or a walk-in booked at the desk that day.
+    """
+    now = now or timezone.now()
+    if step not in (ARRIVED, STARTED):
+        raise ValidationError(_("Choose what to mark the appointment."))
+    check_same_business(business, appointment)
+    appointment = locks.lock_appointment(business, appointment.pk)
+    if appointment.state != AppointmentState.BOOKED:
+        raise ValidationError(_("Only a booked appointment can be marked arrived or started."))
+    zone = business.zone
+    if appointment.starts_at.astimezone(zone).date() != now.astimezone(zone).date():
+        raise ValidationError(_("An appointment can be marked arrived or started only on "
+                                "its day."))
+    if step == STARTED and appointment.starts_at > now and appointment.arrived_at is None \
+            and not appointment.is_walk_in:
+        raise ValidationError(_("The client has not arrived yet: mark them arrived first."))
+    fields = []
+    if appointment.arrived_at is None:
+        appointment.arrived_at = now
+        fields.append("arrived_at")
+    if step == STARTED and appointment.started_at is None:
+        appointment.started_at = now
+        fields.append("started_at")
+    if fields:
+        appointment.save(update_fields=fields)
+    return appointment
+
+
 @transaction.atomic(durable=True)
 def move_appointment(*, business: Business, appointment: Appointment, start: datetime,
                      staff_member: StaffMember | None = None, by: User,
+                     duration_minutes: int | None = None,
                      now: datetime | None = None) -> Appointment:
-    """Staff move a booked service appointment to another time or staff member."""
+    """Staff move a booked service appointment to another time or staff member, and
+    optionally give it another length (the calendar's resize); it keeps its own length
+    otherwise."""
     now = now or timezone.now()
     check_same_business(business, appointment, staff_member)
     staff_member = staff_member or appointment.staff_member
@@ -282,7 +326,12 @@ def move_appointment(*, business: Business, appointment: Appointment, start: dat
             pk=staff_member.pk).exists():
         raise ValidationError(_("%(staff)s does not perform %(service)s.")
                               % {"staff": staff_member, "service": service})
-    end = start + timedelta(minutes=service.duration_minutes)
+    if duration_minutes is not None and not \
+            MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
+        raise ValidationError(_("An appointment lasts between %(min)s and %(max)s minutes.")
+                              % {"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES})
+    end = start + (timedelta(minutes=duration_minutes) if duration_minutes is not None
+                   else appointment.ends_at - appointment.starts_at)
     busy_from = start - timedelta(minutes=service.buffer_before_minutes)
     busy_until = end + timedelta(minutes=service.buffer_after_minutes)
     if not selectors.staff_is_free(business=business, staff_member_id=staff_member.pk,

@@ -32,6 +32,7 @@ from booking.forms_calendar import (
 from booking.models import Appointment, AppointmentState
 from booking.services import appointments as appointment_services
 from booking.services import clients as client_services
+from booking.views.calendar_board import card_context
 from core.errors import add_form_errors, one_line
 from core.navigation import local_path
 from core.tenancy import get_for_business_or_404
@@ -42,6 +43,10 @@ STATE_DONE = {
     AppointmentState.NO_SHOW: gettext_lazy("Marked no-show."),
     AppointmentState.BOOKED: gettext_lazy("Back to booked."),
     AppointmentState.CANCELLED: gettext_lazy("Appointment cancelled."),
+}
+PROGRESS_DONE = {
+    appointment_services.ARRIVED: gettext_lazy("Marked arrived."),
+    appointment_services.STARTED: gettext_lazy("Started."),
 }
 # What the new appointment page carries over from a calendar link or a redirect.
 PREFILL_FIELDS = ("service", "staff_member", "date", "time", "notes", "interval_weeks", "until",
@@ -108,7 +113,8 @@ def _appointment_page(request, appointment: Appointment, move_form: MoveForm | N
         local = timezone.localtime(appointment.starts_at)
         move_form = MoveForm(business=request.business, initial={
             "date": local.date(), "time": local.time(),
-            "staff_member": appointment.staff_member_id})
+            "staff_member": appointment.staff_member_id,
+            "duration": (appointment.ends_at - appointment.starts_at) // timedelta(minutes=1)})
     return render(request, "backoffice/calendar/appointment_detail.html", {
         "appointment": appointment, "move_form": move_form, **actions,
         "history": calendar_selectors.appointment_history(business=request.business,
@@ -135,14 +141,24 @@ def appointment_state(request, appointment_pk):
     if not form.is_valid():
         messages.error(request, _("Choose what to mark the appointment."))
         return redirect(back)
-    state = AppointmentState(form.cleaned_data["state"])
+    state = form.cleaned_data["state"]
     try:
-        appointment_services.set_appointment_state(
-            business=request.business, appointment=appointment, state=state, by=request.user)
+        if state in PROGRESS_DONE:
+            appointment_services.mark_progress(business=request.business,
+                                               appointment=appointment, step=state,
+                                               by=request.user)
+        else:
+            appointment_services.set_appointment_state(
+                business=request.business, appointment=appointment, state=state,
+                by=request.user)
     except ValidationError as refusal:
         messages.error(request, one_line(refusal))
     else:
-        messages.success(request, STATE_DONE[state])
+        messages.success(request, PROGRESS_DONE.get(state) or STATE_DONE[state])
+    if request.htmx:
+        # The calendar's card: the same buttons, answered in place.
+        return render(request, "backoffice/calendar/_card.html",
+                      card_context(request, _appointment(request, appointment.pk)))
     return redirect(_next_url(request, form.cleaned_data["next"], back))
 
 
@@ -173,7 +189,7 @@ def appointment_move(request, appointment_pk):
             appointment_services.move_appointment(
                 business=request.business, appointment=appointment,
                 start=form.cleaned_data["start"], staff_member=form.cleaned_data["staff_member"],
-                by=request.user)
+                duration_minutes=form.cleaned_data["duration"], by=request.user)
         except ValidationError as refusal:
             add_form_errors(form, refusal)
         else:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def day_url(business, day=None) -> str:
-    url = reverse("booking:calendar-day", args=[business.slug])
+    url = reverse("booking:calendar-list", args=[business.slug])
     return f"{url}?day={day.isoformat()}" if day else url
 
 
@@ -228,7 +228,7 @@ def test_no_spot_is_offered_in_the_past(business):
 def test_a_bad_day_falls_back_to_today(client, business, staff, bad):
     client.force_login(staff)
 
-    response = client.get(reverse("booking:calendar-day", args=[business.slug]), {"day": bad})
+    response = client.get(reverse("booking:calendar-list", args=[business.slug]), {"day": bad})
 
     assert response.status_code == 200
     assert response.context["day"] == timezone.localdate(timezone=business.zone)
@@ -329,4 +329,4 @@ def test_the_nav_links_to_the_calendar_first(client, business, staff):
 
     nav = text.split('aria-label="Main"')[1]
     first_link = re.search(r'<a href="([^"]+)"', nav).group(1)
-    assert first_link == day_url(business)
+    assert first_link == reverse("booking:calendar-day", args=[business.slug])

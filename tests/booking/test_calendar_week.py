@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def week_url(business, day=None) -> str:
-    url = reverse("booking:calendar-week", args=[business.slug])
+    url = reverse("booking:calendar-list-week", args=[business.slug])
     return f"{url}?day={day.isoformat()}" if day else url
 
 

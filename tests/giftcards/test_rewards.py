@@ -285,7 +285,7 @@ def test_a_booking_that_used_a_reward_code_carries_a_stamp_in_the_back_office(
              .content.decode() for pk in (rewarded.pk, plain.pk)]
     assert "Used a loyalty reward" in pages[0]
     assert "Used a loyalty reward" not in pages[1]
-    day = client.get(reverse("booking:calendar-day", args=[business.slug]),
+    day = client.get(reverse("booking:calendar-list", args=[business.slug]),
                      {"day": rewarded.starts_at.astimezone(business.zone).date().isoformat()})
     assert day.content.decode().count("Used a loyalty reward") == 2  # title and hidden text
 
