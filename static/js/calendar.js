@@ -101,10 +101,13 @@
         extraParams: function () { return filter.value ? { staff: filter.value } : {}; }
       }],
       dateClick: function (info) {
+        // The booking form opens beside the calendar, prefilled with the cell.
         var query = new URLSearchParams({ start: wall(info.date) });
         if (info.resource) query.set("staff", info.resource.id);
         else if (filter.value) query.set("staff", filter.value);
-        window.location.href = opts.newUrl + "?" + query.toString();
+        card.hidden = false;
+        window.htmx.ajax("GET", opts.panelUrl + "?" + query.toString(),
+                         { target: "#board-card-body" });
       },
       eventClick: function (info) {
         var props = info.event.extendedProps;
