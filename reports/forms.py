@@ -100,3 +100,12 @@ class CommissionRateForm(forms.Form):
         kind, _sep, pk = self.cleaned_data["item"].partition(":")
         return {"service": self.services.get(pk) if kind == "service" else None,
                 "product": self.products.get(pk) if kind == "product" else None}
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's period: a day, a week or a month, around a day (today by default)."""
+
+    period = forms.ChoiceField(required=False, choices=[
+        ("day", _("Day")), ("week", _("Week")), ("month", _("Month"))])
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"],
+                           error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")})
