@@ -115,6 +115,8 @@ def home(request):
     return render(request, "reports/home.html", {
         "form": form,
         "period": period,
+        # The day the tabs keep: today's day, week and month, or those of the day chosen.
+        "anchor": day,
         "period_label": _period_label(period),
         "tabs": [(value, label, value == kind) for value, label in form.fields["period"].choices],
         "previous_day": period.step(-1), "next_day": period.step(1),
