@@ -167,7 +167,7 @@ def _points(business: Business, count: int, rng: random.Random) -> None:
 
 
 def measure(business: Business, owner: User) -> tuple[float, int]:
-    browser = TestClient()
+    browser = TestClient(HTTP_HOST="localhost")
     browser.force_login(owner)
     url = reverse("booking:backoffice-home", args=[business.slug])
     browser.get(url, {"period": "month"})  # the first visit notes the business in the session

@@ -5,7 +5,7 @@ the rows.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -51,6 +51,8 @@ class Period:
     kind: str
     first: date  # the first local day
     last: date  # the last local day, included
+    # Reads shared by the figures and the charts of one page.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def days(self) -> list[date]:
@@ -200,12 +202,10 @@ def figures(*, business: Business, period: Period, now: datetime | None = None) 
     start, end = period.bounds(business)
     visits = _appointment_figures(business, start, end, now)
     clients = _client_figures(business, start, end)
-    revenue = sold_lines(business=business, date_from=period.first,
-                         date_to=period.last).aggregate(net=money_sum(NET, NOT_GIFT_CARD))
     booked = visits["booked_time"] or timedelta()
     return Figures(
-        revenue=revenue["net"], bookings=visits["bookings"],
-        booked_hours=booked.total_seconds() / 3600,
+        revenue=sum((net for _unit, net in _net_sales(business, period)), Decimal("0.00")),
+        bookings=visits["bookings"], booked_hours=booked.total_seconds() / 3600,
         working_hours=working_hours(business=business, period=period),
         no_shows=visits["no_shows"], attended=visits["attended"],
         new_clients=clients["new"], returning_clients=clients["returning"],
@@ -221,22 +221,33 @@ class Bucket:
     bookings: int
 
 
-def timeline(*, business: Business, period: Period) -> list[Bucket]:
-    """Net sales and bookings per hour (a day) or per day (a week, a month). Two queries."""
-    start, end = period.bounds(business)
+def _unit(period: Period, field: str, business: Business):
+    """An hour of the day (a day's chart), or the local day."""
     if period.kind == DAY:
-        unit = ExtractHour("invoice__paid_at", tzinfo=business.zone)
-        appointment_unit = ExtractHour("starts_at", tzinfo=business.zone)
-    else:
-        unit = TruncDate("invoice__paid_at", tzinfo=business.zone)
-        appointment_unit = TruncDate("starts_at", tzinfo=business.zone)
-    revenue = dict(sold_lines(business=business, date_from=period.first, date_to=period.last)
-                   .annotate(unit=unit).values("unit")
-                   .annotate(net=money_sum(NET, NOT_GIFT_CARD)).values_list("unit", "net"))
+        return ExtractHour(field, tzinfo=business.zone)
+    return TruncDate(field, tzinfo=business.zone)
+
+
+def _net_sales(business: Business, period: Period) -> list[tuple]:
+    """(hour or day, net sales) of the period: one query, cached on the period for the
+    figures and the chart alike."""
+    key = ("net_sales", business.pk)
+    if key not in period.cache:
+        period.cache[key] = list(
+            sold_lines(business=business, date_from=period.first, date_to=period.last)
+            .annotate(unit=_unit(period, "invoice__paid_at", business)).values("unit")
+            .annotate(net=money_sum(NET, NOT_GIFT_CARD)).values_list("unit", "net"))
+    return period.cache[key]
+
+
+def timeline(*, business: Business, period: Period) -> list[Bucket]:
+    """Net sales and bookings per hour (a day) or per day (a week, a month)."""
+    start, end = period.bounds(business)
+    revenue = dict(_net_sales(business, period))
     bookings = dict(Appointment.objects.for_business(business)
                     .filter(starts_at__gte=start, starts_at__lt=end)
                     .exclude(state=AppointmentState.CANCELLED)
-                    .annotate(unit=appointment_unit).values("unit")
+                    .annotate(unit=_unit(period, "starts_at", business)).values("unit")
                     .annotate(n=Count("pk")).values_list("unit", "n"))
     if period.kind == DAY:
         hours = [*DAY_HOURS, *revenue, *bookings]
