@@ -310,7 +310,8 @@ COMMISSIONS = Report(
     columns=(
         ReportColumn("staff_name", gettext_lazy("Staff member")),
         ReportColumn("base", gettext_lazy("Sales base (%(currency)s)"), MONEY),
-        ReportColumn("default_rate", gettext_lazy("Default rate (%%)"), MONEY),
+        ReportColumn("default_rate", gettext_lazy("Default rate (%%)"), MONEY,
+                     percent=True),
         ReportColumn("commission", gettext_lazy("Commission (%(currency)s)"), MONEY),
     ),
     rows=_report_rows(sales.commissions),

@@ -1,4 +1,4 @@
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils.translation import get_language, to_locale
 
@@ -23,15 +23,19 @@ def report_cells(context, report, row) -> list[tuple[str, bool]]:
     money in the business's currency, days and months as Babel writes them.
     `{% report_cells report row as cells %}`."""
     currency = context["request"].business.currency
+    locale = to_locale(get_language())
     cells = []
     for column in report.columns:
         value = row.get(column.key)
         if value is None or value == "":
             cells.append(("—", column.kind in NUMBERS))
+        elif column.percent:
+            cells.append((format_percent(value / 100, locale=locale,
+                                         decimal_quantization=False), True))
         elif column.kind == MONEY:
             cells.append((format_money(value, currency), True))
         elif column.kind == INTEGER:
-            cells.append((format_decimal(value, locale=to_locale(get_language())), True))
+            cells.append((format_decimal(value, locale=locale), True))
         elif column.kind == DATE:
             cells.append((dates.format_date(value, weekday=True), False))
         elif column.kind == MONTH:
@@ -42,3 +46,10 @@ def report_cells(context, report, row) -> list[tuple[str, bool]]:
             cells.append((str((column.labels or {}).get(value, value)), False))
     return cells
 
+
+
+@register.filter
+def percent(value) -> str:
+    """A number of percent in the reader's language: `{{ 12.5|percent }}` -> "12,5 %"."""
+    return format_percent(value / 100, locale=to_locale(get_language()),
+                          decimal_quantization=False)
