@@ -35,8 +35,9 @@ from booking.models import (
     ScheduleException,
     WorkingHours,
 )
+from checkout.models import Invoice, InvoiceLine
 from core.dates import babel_locale, local_day_bounds
-from reports.sales import NET, NOT_GIFT_CARD, money_sum, sold_lines, with_staff
+from reports.sales import NET, NOT_GIFT_CARD, SPENDING_STATES, money_sum, with_staff
 from tenancy.models import Business
 
 DAY, WEEK, MONTH = "day", "week", "month"
@@ -221,6 +222,21 @@ class Bucket:
     bookings: int
 
 
+def period_lines(business: Business, period: Period) -> QuerySet[InvoiceLine]:
+    """The sold lines of the period (reports.sales), found through the ids of the invoices
+    paid in it: an index probe per invoice of the period, where a join of the lines'
+    table would read it whole. The ids are read once per page."""
+    key = ("invoices", business.pk)
+    if key not in period.cache:
+        start, end = period.bounds(business)
+        period.cache[key] = list(
+            Invoice.objects.for_business(business)
+            .filter(state__in=SPENDING_STATES, paid_at__gte=start, paid_at__lt=end)
+            .values_list("pk", flat=True))
+    return InvoiceLine.objects.for_business(business).filter(
+        invoice_id__in=period.cache[key])
+
+
 def _unit(period: Period, field: str, business: Business):
     """An hour of the day (a day's chart), or the local day."""
     if period.kind == DAY:
@@ -234,7 +250,7 @@ def _net_sales(business: Business, period: Period) -> list[tuple]:
     key = ("net_sales", business.pk)
     if key not in period.cache:
         period.cache[key] = list(
-            sold_lines(business=business, date_from=period.first, date_to=period.last)
+            period_lines(business, period)
             .annotate(unit=_unit(period, "invoice__paid_at", business)).values("unit")
             .annotate(net=money_sum(NET, NOT_GIFT_CARD)).values_list("unit", "net"))
     return period.cache[key]
@@ -259,7 +275,7 @@ def timeline(*, business: Business, period: Period) -> list[Bucket]:
 
 def top_services(*, business: Business, period: Period) -> list[dict]:
     """The services that sold the most (net), with how many were sold. One query."""
-    return list(sold_lines(business=business, date_from=period.first, date_to=period.last)
+    return list(period_lines(business, period)
                 .filter(kind="service", service__isnull=False)
                 .values("service_id", "service__name")
                 .annotate(net=money_sum(NET), sold=Sum("quantity"))
@@ -268,8 +284,7 @@ def top_services(*, business: Business, period: Period) -> list[dict]:
 
 def top_staff(*, business: Business, period: Period) -> list[dict]:
     """The staff members whose sales were highest (net), with their visits. One query."""
-    return list(with_staff(sold_lines(business=business, date_from=period.first,
-                                      date_to=period.last), business)
+    return list(with_staff(period_lines(business, period), business)
                 .filter(staff_id__isnull=False)
                 .values("staff_id", "staff_name")
                 .annotate(net=money_sum(NET, NOT_GIFT_CARD),

@@ -8,8 +8,11 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from booking.models import Appointment, AppointmentState, Client
+from demo import sales as demo_sales
+from reports import sales
 from tenancy.models import Business, Role, StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +58,25 @@ def test_the_demo_loads_whatever_day_of_the_week_it_is(weekday):
     with time_machine.travel(A_MONDAY + timedelta(days=weekday), tick=False):
         call_command("load_demo", stdout=io.StringIO())
 
-        appointments = Appointment.objects.filter(business__slug="atelier-lumiere")
+        # The diary's appointments, not the month of sales (demo.sales).
+        appointments = Appointment.objects.filter(business__slug="atelier-lumiere").exclude(
+            notes=demo_sales.NOTE)
         assert appointments.filter(state=AppointmentState.COMPLETED).count() == 6
         assert appointments.filter(state=AppointmentState.BOOKED,
                                    starts_at__gt=A_MONDAY + timedelta(days=weekday)).count() == 2
+
+
+def test_the_demo_has_a_month_of_sales_across_staff_and_tenders_with_commissions():
+    call_command("load_demo", stdout=io.StringIO())
+    atelier = Business.objects.get(slug="atelier-lumiere")
+    today = timezone.localdate(timezone=atelier.zone)
+    month = {"date_from": today - timedelta(days=30), "date_to": today}
+
+    by_staff = list(sales.sales_by_staff(business=atelier, **month))
+    tenders = {row["tender"] for row in sales.sales_by_payment(business=atelier, **month)}
+    days = list(sales.sales_by_day(business=atelier, **month))
+
+    assert len([row for row in by_staff if row["net"] > 0]) >= 2
+    assert {"cash", "card"} <= tenders
+    assert len(days) >= 15
+    assert sales.commission_totals(business=atelier, **month)["commission"] > 0
