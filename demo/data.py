@@ -17,6 +17,7 @@ from demo import giftcards as demo_giftcards
 from demo import loyalty as demo_loyalty
 from demo import notifications as demo_notifications
 from demo import reports as demo_reports
+from demo import sales as demo_sales
 from tenancy import services as tenant_services
 from tenancy.models import Business, Extension, Role, StaffMembership
 
@@ -119,6 +120,7 @@ def load() -> dict[str, Business]:
     demo_checkout.load(businesses)
     demo_loyalty.stamp_card_rewards(businesses)
     demo_giftcards.load(businesses)
+    demo_sales.load(businesses)
     demo_loyalty.credit(businesses)
     demo_reports.load(businesses)
     return businesses

@@ -1,17 +1,24 @@
 """The reports of the back office, each a `Report` (see registry.py)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from checkout.models import Tender
 from core.money import format_money
 from loyalty.models import EntryKind
-from reports import labels, selectors
-from reports.exporters import DATETIME, INTEGER, MONEY, MONTH
-from reports.forms import ClientsFilterForm, GiftCardsFilterForm, PointsFilterForm
+from reports import labels, sales, selectors
+from reports.exporters import DATE, DATETIME, INTEGER, MONEY, MONTH, TEXT
+from reports.forms import (
+    ClientsFilterForm,
+    GiftCardsFilterForm,
+    PointsFilterForm,
+    SalesFilterForm,
+)
 from reports.registry import Report, ReportColumn
 from tenancy.models import Business
 
@@ -154,7 +161,171 @@ GIFT_CARDS = Report(
     totals=_gift_card_totals,
 )
 
-REPORTS = {report.name: report for report in (POINTS, CLIENTS, GIFT_CARDS)}
+# Sales ----------------------------------------------------------------------------------
+
+SALES_HELP = gettext_lazy(
+    "Sales are the lines of paid invoices, on the day of payment, after discounts and tax "
+    "included. Net sales are services and products less refunds; gift cards sold are "
+    "listed apart, since what they pay for counts when it is sold.")
+
+
+def _this_month(business: Business) -> dict:
+    today = timezone.localdate(timezone=business.zone)
+    return {"date_from": today.replace(day=1).isoformat(), "date_to": today.isoformat()}
+
+
+def _dates(filters: dict) -> dict:
+    return {"date_from": filters.get("date_from"), "date_to": filters.get("date_to")}
+
+
+def _money_totals(business: Business, sums: dict, names: dict) -> dict:
+    return {label: format_money(sums[name], business.currency) for name, label in names.items()}
+
+
+def _sales_totals(*, business: Business, filters: dict) -> dict:
+    sums = sales.sales_totals(business=business, **_dates(filters))
+    return {_("Invoices"): sums["invoices"], **_money_totals(business, sums, {
+        "net": _("Net sales"), "services": _("Services"), "products": _("Products"),
+        "gift_cards": _("Gift cards sold"), "refunded": _("Refunded")})}
+
+
+def _report_rows(selector):
+    return lambda *, business, filters: selector(business=business, **_dates(filters))
+
+
+STAFF_COLUMN = ReportColumn("staff_name", gettext_lazy("Staff member"), reads=("staff_name",),
+                            text=labels.staff_name)
+
+SALES_BY_DAY = Report(
+    name="sales-by-day",
+    title=gettext_lazy("Sales by day"),
+    description=SALES_HELP,
+    filter_form=SalesFilterForm,
+    columns=(
+        ReportColumn("day", gettext_lazy("Day"), DATE),
+        ReportColumn("invoices", gettext_lazy("Invoices"), INTEGER),
+        ReportColumn("services", gettext_lazy("Services (%(currency)s)"), MONEY),
+        ReportColumn("products", gettext_lazy("Products (%(currency)s)"), MONEY),
+        ReportColumn("gift_cards", gettext_lazy("Gift cards sold (%(currency)s)"), MONEY),
+        ReportColumn("discounts", gettext_lazy("Discounts (%(currency)s)"), MONEY),
+        ReportColumn("refunded", gettext_lazy("Refunded (%(currency)s)"), MONEY),
+        ReportColumn("net", gettext_lazy("Net sales (%(currency)s)"), MONEY),
+    ),
+    rows=_report_rows(sales.sales_by_day),
+    ordering=("-day",),
+    table_template="reports/_sales_table.html",
+    totals=_sales_totals,
+    default_filters=_this_month,
+)
+
+SALES_BY_STAFF = Report(
+    name="sales-by-staff",
+    title=gettext_lazy("Sales by staff member"),
+    description=gettext_lazy(
+        "Net sales of each staff member: the services they performed, and the products "
+        "sold at their clients' visits (a product sold without a visit is credited to "
+        "nobody)."),
+    filter_form=SalesFilterForm,
+    columns=(
+        STAFF_COLUMN,
+        ReportColumn("visits", gettext_lazy("Visits"), INTEGER),
+        ReportColumn("services", gettext_lazy("Services (%(currency)s)"), MONEY),
+        ReportColumn("products", gettext_lazy("Products (%(currency)s)"), MONEY),
+        ReportColumn("net", gettext_lazy("Net sales (%(currency)s)"), MONEY),
+    ),
+    rows=_report_rows(sales.sales_by_staff),
+    ordering=("staff_name", "staff_key"),
+    table_template="reports/_sales_table.html",
+    totals=_sales_totals,
+    default_filters=_this_month,
+)
+
+SALES_BY_SERVICE = Report(
+    name="sales-by-service",
+    title=gettext_lazy("Sales by service"),
+    description=gettext_lazy("How many of each service were sold, for how much, and what "
+                             "was refunded."),
+    filter_form=SalesFilterForm,
+    columns=(
+        ReportColumn("service_name", gettext_lazy("Service")),
+        ReportColumn("quantity", gettext_lazy("Sold"), INTEGER),
+        ReportColumn("sales", gettext_lazy("Sales (%(currency)s)"), MONEY),
+        ReportColumn("refunded", gettext_lazy("Refunded (%(currency)s)"), MONEY),
+        ReportColumn("net", gettext_lazy("Net sales (%(currency)s)"), MONEY),
+    ),
+    rows=_report_rows(sales.sales_by_service),
+    ordering=("service_name", "group_key"),
+    table_template="reports/_sales_table.html",
+    totals=_sales_totals,
+    default_filters=_this_month,
+)
+
+
+def _payment_totals(*, business: Business, filters: dict) -> dict:
+    rows = list(sales.sales_by_payment(business=business, **_dates(filters)))
+    sums = {name: sum((row[name] for row in rows), Decimal("0.00"))
+            for name in ("taken", "refunded", "net")}
+    return {_("Payments"): sum(row["payments"] for row in rows), **_money_totals(
+        business, sums, {"taken": _("Taken"), "refunded": _("Refunded"), "net": _("Net")})}
+
+
+SALES_BY_PAYMENT = Report(
+    name="sales-by-payment",
+    title=gettext_lazy("Sales by payment method"),
+    description=gettext_lazy("What was taken by cash, card and gift card for the invoices "
+                             "paid on these days (gift cards sold included), less what was "
+                             "given back to each."),
+    filter_form=SalesFilterForm,
+    columns=(
+        ReportColumn("tender", gettext_lazy("Paid by"), TEXT, labels=dict(Tender.choices)),
+        ReportColumn("payments", gettext_lazy("Payments"), INTEGER),
+        ReportColumn("taken", gettext_lazy("Taken (%(currency)s)"), MONEY),
+        ReportColumn("refunded", gettext_lazy("Refunded (%(currency)s)"), MONEY),
+        ReportColumn("net", gettext_lazy("Net (%(currency)s)"), MONEY),
+    ),
+    rows=_report_rows(sales.sales_by_payment),
+    ordering=("tender",),
+    table_template="reports/_sales_table.html",
+    totals=_payment_totals,
+    default_filters=_this_month,
+)
+
+COMMISSION_HELP = gettext_lazy(
+    "The base of a commission is what the client paid for the staff member's services "
+    "and products, after discounts and tax included, less refunds; gift cards sold earn "
+    "none. A rate set for a service or a product wins over the staff member's default "
+    "rate.")
+
+
+def _commission_totals(*, business: Business, filters: dict) -> dict:
+    return _money_totals(business, sales.commission_totals(business=business, **_dates(filters)),
+                         {"base": _("Sales base"), "commission": _("Commissions")})
+
+
+COMMISSIONS = Report(
+    name="commissions",
+    title=gettext_lazy("Staff commissions"),
+    description=COMMISSION_HELP,
+    filter_form=SalesFilterForm,
+    columns=(
+        ReportColumn("staff_name", gettext_lazy("Staff member")),
+        ReportColumn("base", gettext_lazy("Sales base (%(currency)s)"), MONEY),
+        ReportColumn("default_rate", gettext_lazy("Default rate (%%)"), MONEY,
+                     percent=True),
+        ReportColumn("commission", gettext_lazy("Commission (%(currency)s)"), MONEY),
+    ),
+    rows=_report_rows(sales.commissions),
+    ordering=("staff_name", "staff_id"),
+    table_template="reports/_sales_table.html",
+    totals=_commission_totals,
+    default_filters=_this_month,
+    actions_template="reports/_commission_actions.html",
+)
+
+SALES_REPORTS = (SALES_BY_DAY, SALES_BY_STAFF, SALES_BY_SERVICE, SALES_BY_PAYMENT, COMMISSIONS)
+
+REPORTS = {report.name: report
+           for report in (POINTS, CLIENTS, GIFT_CARDS, *SALES_REPORTS)}
 
 
 def get_report(name: str, business: Business | None = None) -> Report:

@@ -70,3 +70,9 @@ def gift_card_group(business: Business) -> Callable[[str, str], str]:
     origins = {code: str(label) for code, label in GiftCardOrigin.choices}
     return lambda offer_name, without_offer: offer_name or origins.get(without_offer,
                                                                        without_offer)
+
+
+def staff_name(business: Business) -> Callable[[str], str]:
+    """A staff member's name, or what a sale credited to nobody is listed as."""
+    nobody = _("No staff member")
+    return lambda name: name or nobody

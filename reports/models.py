@@ -104,3 +104,42 @@ class ExportAudit(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user_email} {self.report}.{self.format} ({self.row_count})"
+
+
+class CommissionRate(TenantModel):
+    """The share of their sales a staff member earns, in percent.
+
+    A rate without a service or product is the staff member's default; a rate naming a
+    service or a product wins over it for the lines of that service or product.
+    """
+
+    staff_member = models.ForeignKey("booking.StaffMember", on_delete=models.CASCADE,
+                                     related_name="commission_rates",
+                                     verbose_name=_("staff member"))
+    service = models.ForeignKey("booking.Service", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("service"))
+    product = models.ForeignKey("checkout.Product", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("product"))
+    rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("commission rate")
+        verbose_name_plural = _("commission rates")
+        ordering = ["staff_member", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=100),
+                                   name="commission_rate_percent"),
+            models.CheckConstraint(condition=Q(service__isnull=True) | Q(product__isnull=True),
+                                   name="commission_rate_one_item"),
+            models.UniqueConstraint(fields=["business", "staff_member"],
+                                    condition=Q(service__isnull=True, product__isnull=True),
+                                    name="commission_rate_one_default"),
+            models.UniqueConstraint(fields=["business", "staff_member", "service"],
+                                    condition=Q(service__isnull=False),
+                                    name="commission_rate_one_per_service"),
+            models.UniqueConstraint(fields=["business", "staff_member", "product"],
+                                    condition=Q(product__isnull=False),
+                                    name="commission_rate_one_per_product"),
+        ]

@@ -41,6 +41,8 @@ class ReportColumn:
     # of their values, in the active language (taken when it is called, not per row).
     reads: tuple[str, ...] = ()
     text: Callable[[Business], Callable[..., str]] | None = None
+    # A number of percent: the page shows "35 %", an export the number.
+    percent: bool = False
 
     @property
     def selects(self) -> tuple[str, ...]:

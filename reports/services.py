@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from tempfile import TemporaryFile
 
 from django.conf import settings
@@ -24,9 +25,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.replica import replica_reads
+from core.validation import check_same_business, refuse
 from reports import exporting
 from reports.definitions import REPORTS, get_report
-from reports.models import ExportAudit, ExportFormat, ExportJob, ExportState
+from reports.models import CommissionRate, ExportAudit, ExportFormat, ExportJob, ExportState
 from tenancy.models import Business
 
 logger = logging.getLogger(__name__)
@@ -211,3 +213,34 @@ def purge_expired_exports(*, now=None) -> int:
             storage.delete(name)
             removed += 1
     return removed
+
+
+# Commission rates -----------------------------------------------------------------------
+
+@transaction.atomic(durable=True)
+def set_commission_rate(*, business: Business, staff_member, rate: Decimal, service=None,
+                        product=None) -> CommissionRate:
+    """Set a staff member's default rate (no service or product), or their rate for one
+    service or product; setting it again changes it."""
+    check_same_business(business, staff_member, service, product)
+    refuse({
+        "rate": (None if isinstance(rate, Decimal) and rate.is_finite() and 0 <= rate <= 100
+                 and rate == rate.quantize(Decimal("0.01"))
+                 else _("Enter a rate from 0 to 100, with at most two decimals.")),
+        "item": (_("Choose a service or a product, not both.")
+                 if service is not None and product is not None else None),
+    })
+    found = CommissionRate.objects.for_business(business).select_for_update().filter(
+        staff_member=staff_member, service=service, product=product).first()
+    if found is None:
+        return CommissionRate.objects.create(business=business, staff_member=staff_member,
+                                             service=service, product=product, rate=rate)
+    found.rate = rate
+    found.save(update_fields=["rate"])
+    return found
+
+
+@transaction.atomic(durable=True)
+def remove_commission_rate(*, business: Business, commission_rate: CommissionRate) -> None:
+    check_same_business(business, commission_rate)
+    commission_rate.delete()

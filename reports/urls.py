@@ -6,7 +6,7 @@ is fixed in each route, so that every URL names only the business and object ids
 
 from django.urls import path
 
-from reports import views
+from reports import views, views_commissions
 from reports.definitions import REPORTS
 
 app_name = "reports"
@@ -20,6 +20,10 @@ urlpatterns = [
     path(f"{BASE}exports/", views.export_log, name="export-log"),
     path(JOB, views.export_job, name="export-job"),
     path(f"{JOB}download/", views.export_download, name="export-download"),
+    path(f"{BASE}commissions/rates/", views_commissions.commission_rates,
+         name="commission-rates"),
+    path(f"{BASE}commissions/rates/<int:commission_rate_pk>/remove/",
+         views_commissions.commission_rate_remove, name="commission-rate-remove"),
 ]
 for name in REPORTS:
     urlpatterns += [

@@ -63,7 +63,7 @@ from loyalty.models import (
 )
 from notifications.kinds import MessageKind
 from notifications.models import MessageStatus, MessageTemplate, OutboundMessage
-from reports.models import ExportAudit, ExportJob
+from reports.models import CommissionRate, ExportAudit, ExportJob
 from tenancy.models import ApiToken, Business, Role, StaffMembership
 from tenancy.services import hash_api_key
 
@@ -529,6 +529,18 @@ class ExportAuditFactory(factory.django.DjangoModelFactory):
     row_count = 3
 
 
+class CommissionRateFactory(factory.django.DjangoModelFactory):
+    """A staff member's default rate."""
+
+    class Meta:
+        model = CommissionRate
+
+    business = factory.SubFactory(BusinessFactory)
+    staff_member = factory.SubFactory(StaffMemberFactory,
+                                      business=factory.SelfAttribute("..business"))
+    rate = Decimal("30.00")
+
+
 class GiftCardOfferFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = GiftCardOffer
@@ -661,6 +673,7 @@ FACTORIES = {
     OutboundMessage: OutboundMessageFactory,
     ExportJob: ExportJobFactory,
     ExportAudit: ExportAuditFactory,
+    CommissionRate: CommissionRateFactory,
 }
 
 

@@ -8,8 +8,11 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from booking.models import Appointment, AppointmentState, Client
+from demo import sales as demo_sales
+from reports import sales
 from tenancy.models import Business, Role, StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +59,9 @@ def test_the_demo_loads_whatever_day_of_the_week_it_is(weekday):
         call_command("load_demo", stdout=io.StringIO())
 
         now = A_MONDAY + timedelta(days=weekday)
-        appointments = Appointment.objects.filter(business__slug="atelier-lumiere")
+        # The diary's appointments, not the month of sales (demo.sales).
+        appointments = Appointment.objects.filter(business__slug="atelier-lumiere").exclude(
+            notes=demo_sales.NOTE)
         # The diary's six past visits, and what this week's days until noon today did.
         assert appointments.filter(state=AppointmentState.COMPLETED).count() >= 6
         assert appointments.filter(state=AppointmentState.NO_SHOW).exists()
@@ -68,3 +73,19 @@ def test_the_demo_loads_whatever_day_of_the_week_it_is(weekday):
         assert len(set(today.values_list("staff_member", flat=True))) >= 2
         assert today.count() >= 9
         assert today.filter(arrived_at__isnull=False, state=AppointmentState.BOOKED).exists()
+
+
+def test_the_demo_has_a_month_of_sales_across_staff_and_tenders_with_commissions():
+    call_command("load_demo", stdout=io.StringIO())
+    atelier = Business.objects.get(slug="atelier-lumiere")
+    today = timezone.localdate(timezone=atelier.zone)
+    month = {"date_from": today - timedelta(days=30), "date_to": today}
+
+    by_staff = list(sales.sales_by_staff(business=atelier, **month))
+    tenders = {row["tender"] for row in sales.sales_by_payment(business=atelier, **month)}
+    days = list(sales.sales_by_day(business=atelier, **month))
+
+    assert len([row for row in by_staff if row["net"] > 0]) >= 2
+    assert {"cash", "card"} <= tenders
+    assert len(days) >= 15
+    assert sales.commission_totals(business=atelier, **month)["commission"] > 0

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from booking import selectors
+from booking import hooks, selectors
 from booking.forms import (
     ApiTokenForm,
     BusinessForm,
@@ -77,6 +77,9 @@ def business_create(request):
 
 @backoffice_view
 def home(request):
+    dashboard = hooks.home_view()
+    if dashboard is not None:
+        return dashboard(request)
     business = request.business
     context = {
         "client_count": Client.objects.for_business(business).count(),
