@@ -121,6 +121,7 @@ class DeskBookingForm(AppointmentForm):
         self.fields["client"].queryset = selectors.clients(business=business)
         # The cell gave the staff member and the time: what is left to choose is the service.
         self.fields["service"].widget.attrs["autofocus"] = True
+        self.fields["notes"].widget.attrs["rows"] = 1
 
 
 class RepeatForm(forms.Form):
