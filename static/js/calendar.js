@@ -134,6 +134,22 @@
       }
     });
 
+    // The list view marks its whole box a list, toolbar included, and an empty day a list
+    // of nothing; screen readers (and axe) want the list to be just the days, when any.
+    function listRoles() {
+      var box = root.querySelector(".ec");
+      if (!box) return;
+      if (box.getAttribute("role") === "list") box.removeAttribute("role");
+      var main = box.querySelector(".ec-main");
+      if (!main) return;
+      var days = box.classList.contains("ec-list") && main.querySelector("[role=listitem]");
+      if (days && main.getAttribute("role") !== "list") main.setAttribute("role", "list");
+      if (!days && main.hasAttribute("role")) main.removeAttribute("role");
+    }
+    new MutationObserver(listRoles).observe(root, { subtree: true, childList: true,
+                                                   attributes: true, attributeFilter: ["role"] });
+    listRoles();
+
     filter.addEventListener("change", function () {
       ec.setOption("resources", resources());
       ec.refetchEvents();
