@@ -428,9 +428,12 @@ def calendar_feed(*, business: Business, first_day: date, last_day: date,
         events.append({
             "id": f"a{appointment.pk}", "resourceIds": [appointment.staff_member_id],
             "start": _wall(appointment.starts_at, tz), "end": _wall(appointment.ends_at, tz),
-            "title": f"{appointment.client.full_name} · {appointment.service.name}",
+            # The loyalty reward's stamp, as the list view and the client's page show it.
+            "title": f"{'★ ' if appointment.used_reward else ''}"
+                     f"{appointment.client.full_name} · {appointment.service.name}",
             "editable": appointment.state == AppointmentState.BOOKED,
-            "classNames": [_state_class(appointment)],
+            "classNames": [_state_class(appointment),
+                           *(["ev-reward"] if appointment.used_reward else [])],
             "extendedProps": {"kind": "appointment", "pk": appointment.pk}})
     for session in catalog_selectors.class_sessions(business=business).filter(
             starts_at__lt=end, ends_at__gt=start, staff_member__in=ids):
