@@ -34,7 +34,7 @@ def receipt_values(invoice: Invoice) -> dict[str, str]:
     return {
         "receipt_number": invoice.display_number,
         "receipt_date": formatting.local_datetime(invoice.paid_at, business=business),
-        "receipt_lines": "\n".join(f"{line.quantity} × {line.description}: "
+        "receipt_lines": "\n".join(f"{line.quantity} \N{MULTIPLICATION SIGN} {line.description}: "
                                    f"{money(line.amount)}" for line in lines),
         "receipt_total": money(invoice.total),
         "receipt_payments": "\n".join(paid),

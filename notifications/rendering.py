@@ -86,7 +86,7 @@ def sample_context(kind: str, business: Business) -> dict[str, str]:
         "expiry_date": formatting.local_date(expires, business=business),
         "receipt_number": "000042",
         "receipt_date": formatting.local_datetime(appointment, business=business),
-        "receipt_lines": f"1 × {_('Colour & cut')}: {sample_money}",
+        "receipt_lines": f"1 \N{MULTIPLICATION SIGN} {_('Colour & cut')}: {sample_money}",
         "receipt_total": sample_money,
         "receipt_payments": f"{_('Card')}: {sample_money}",
     }
