@@ -8,11 +8,11 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from booking.models import Appointment, AppointmentState, Client
+from booking.models import Appointment, AppointmentState, Client, Service
 from checkout import pricing
 from checkout.models import (
     CheckoutSettings,
@@ -32,6 +32,21 @@ from tenancy.models import Business
 def products(*, business: Business, active_only: bool = False) -> QuerySet[Product]:
     rows = Product.objects.for_business(business)
     return rows.active() if active_only else rows
+
+
+def catalogue(*, business: Business, search: str, limit: int = 8
+              ) -> tuple[list[Service], list[Product]]:
+    """The services and the products on sale whose name (or SKU) holds `search`, for the
+    register's quick search: two queries, however large the catalogue."""
+    text = search.strip()
+    if not text:
+        return [], []
+    services = list(Service.objects.for_business(business).active()
+                    .filter(name__icontains=text).order_by("position", "name")[:limit])
+    found = list(products(business=business, active_only=True)
+                 .filter(Q(name__icontains=text) | Q(sku__iexact=text))
+                 .order_by("name")[:limit])
+    return services, found
 
 
 def checkout_settings(*, business: Business) -> CheckoutSettings:
@@ -87,6 +102,13 @@ def payable_by_gift_card(*, business: Business, invoice: Invoice) -> Decimal:
                .filter(invoice=invoice, kind=LineKind.GIFT_CARD)
                .values_list("amount", flat=True), Decimal(0))
     return max(invoice.total - sold, Decimal(0))
+
+
+def invoice_holding(*, business: Business, appointment: Appointment) -> Invoice | None:
+    """The draft or paid invoice that charges `appointment` (unless refunded in full)."""
+    line = (InvoiceLine.objects.for_business(business).select_related("invoice")
+            .filter(appointment=appointment, refunded_quantity__lt=F("quantity")).first())
+    return line and line.invoice
 
 
 def billable_appointments(*, business: Business, client: Client, day: date

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,7 @@ from booking import codes
 from booking import locks as booking_locks
 from booking.codes import CodeKind, CodeScope
 from booking.models import Appointment, AppointmentState, Client, Service
-from checkout import locks, pricing
+from checkout import locks, pricing, selectors
 from checkout.models import (
     DiscountKind,
     Invoice,
@@ -105,13 +104,6 @@ def _add_line(business: Business, draft: Invoice, line: InvoiceLine) -> InvoiceL
     return line
 
 
-def _invoice_holding(business: Business, appointment: Appointment) -> Invoice | None:
-    """The draft or paid invoice that charges `appointment` (unless refunded in full)."""
-    line = (InvoiceLine.objects.for_business(business).select_related("invoice")
-            .filter(appointment=appointment, refunded_quantity__lt=F("quantity")).first())
-    return line and line.invoice
-
-
 @transaction.atomic(durable=True)
 def set_invoice_client(*, business: Business, invoice: Invoice, client: Client | None
                        ) -> Invoice:
@@ -148,7 +140,7 @@ def _charge_appointment(business: Business, draft: Invoice, appointment: Appoint
         raise ValidationError({"appointment": _("A cancelled appointment cannot be charged.")})
     if draft.client_id is not None and draft.client_id != appointment.client_id:
         raise ValidationError({"appointment": _("This appointment is another client's.")})
-    holder = _invoice_holding(business, appointment)
+    holder = selectors.invoice_holding(business=business, appointment=appointment)
     if holder is not None:
         raise ValidationError({"appointment": _("This appointment is already on %(invoice)s.")
                                % {"invoice": holder.label}})
@@ -167,7 +159,7 @@ def start_for_appointment(*, business: Business, appointment: Appointment, by=No
     """The draft that charges `appointment`: the open one that already holds it, or a new
     one for its client holding its line. An appointment paid already is refused."""
     check_same_business(business, appointment, field="appointment")
-    holder = _invoice_holding(business, appointment)
+    holder = selectors.invoice_holding(business=business, appointment=appointment)
     if holder is not None:
         if holder.is_draft:
             return holder
