@@ -33,6 +33,11 @@
     box.querySelector("[data-change]").textContent = money(change / 100, currency);
     box.hidden = remaining <= 0 && change === 0;
     t.form.querySelectorAll("[data-rest]").forEach((button) => { button.hidden = false; });
+    // A reference is asked for only once its tender has an amount.
+    [t.card, t.gift_card].forEach((input) => {
+      const reference = input.closest(".register-tender").querySelector(".register-ref");
+      reference.hidden = !amount(input) && !reference.value && !input.closest(".field-invalid");
+    });
   }
 
   function init() {
