@@ -87,6 +87,8 @@
   // after + or - the focus stays on the same button.
   let refocus = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
+    // Only requests that swap the register decide; the search's own requests do not.
+    if (!event.detail.target || event.detail.target.id !== "draft") return;
     const active = document.activeElement;
     if (event.target.closest && event.target.closest("#catalogue-results")) {
       refocus = "#register-find";
