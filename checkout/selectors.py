@@ -49,6 +49,12 @@ def catalogue(*, business: Business, search: str, limit: int = 8
     return services, found
 
 
+def service_choices(*, business: Business) -> list[tuple[str, str]]:
+    """(id, name) of the services that can be sold, for the register's service picker."""
+    return [(str(pk), name) for pk, name in Service.objects.for_business(business).active()
+            .order_by("position", "name").values_list("pk", "name")]
+
+
 def checkout_settings(*, business: Business) -> CheckoutSettings:
     """The business's settings, or the defaults (unsaved) before it changes any."""
     return (CheckoutSettings.objects.for_business(business).first()

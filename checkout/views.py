@@ -160,6 +160,7 @@ def _render_draft(request, invoice_pk: int, **bound_forms):
         "q": text, "found": found,
         "target": _url(request, "draft-client", invoice.pk), "target_label": _("Choose"),
         **_catalogue(request),
+        "service_choices": selectors.service_choices(business=business),
     }
     template = "checkout/_draft.html" if request.htmx else "checkout/draft.html"
     return render(request, template, context)
