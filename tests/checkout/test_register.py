@@ -304,3 +304,19 @@ def test_the_paid_invoice_offers_the_receipt_by_email_and_to_print(client, busin
 
     assert url(business, "email-receipt", invoice.pk) in text
     assert url(business, "invoice-receipt", invoice.pk) in text
+
+
+def test_the_service_picker_escapes_names_and_keeps_the_choice(client, business, staff):
+    ServiceFactory(business=business, name="<b>Bold</b> cut")
+    chosen = ServiceFactory(business=business, name="Colour")
+    invoice = draft(business)
+    client.force_login(staff)
+
+    response = client.post(url(business, "add-service", invoice.pk),
+                           {"service": chosen.pk, "quantity": "0"})
+
+    text = response.content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; cut" in text
+    assert "<b>Bold</b>" not in text
+    assert f'<option value="{chosen.pk}" selected>Colour</option>' in text
+    assert not InvoiceLine.objects.exists()

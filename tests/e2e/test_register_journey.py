@@ -164,3 +164,19 @@ def test_a_visit_paid_in_cash_and_gift_card_with_its_receipt_emailed_and_printed
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
     page.emulate_media(media="screen")
     expect(page.get_by_role("button", name="Print")).to_be_visible()
+
+
+def test_on_a_phone_the_register_fits_and_its_bar_leads_to_the_payment(page: Page, desk,
+                                                                       staff):
+    business, _zoe, appointment = desk
+    sign_in(page, staff)
+    page.goto(f"/manage/{business.slug}/checkout/appointment/{appointment.pk}/")
+    page.get_by_role("button", name="Open the register").click()
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    expect(page.locator(".register-lines")).to_contain_text("Haircut")
+    assert fits_the_screen(page)
+    pay = page.get_by_role("button", name="Take payment: €45.00")
+    expect(pay).not_to_be_in_viewport()
+    page.get_by_role("link", name=re.compile("Payment")).click()
+    expect(pay).to_be_in_viewport()
