@@ -131,6 +131,20 @@ def billable_appointments(*, business: Business, client: Client, day: date
             .order_by("starts_at", "pk"))
 
 
+def appointments_to_check_out(*, business: Business, day: date, limit: int = 50
+                              ) -> QuerySet[Appointment]:
+    """A local day's appointments of every client that no invoice holds yet (cancelled
+    ones left out), in time order: the register's list of who is still to pay."""
+    start, end = local_day_bounds(day, business.zone)
+    invoiced = InvoiceLine.objects.for_business(business).filter(
+        appointment=OuterRef("pk"), refunded_quantity__lt=F("quantity"))
+    return (Appointment.objects.for_business(business)
+            .filter(starts_at__gte=start, starts_at__lt=end, client__isnull=False)
+            .exclude(state=AppointmentState.CANCELLED).exclude(Exists(invoiced))
+            .select_related("client", "service", "class_session__class_type", "staff_member")
+            .order_by("starts_at", "pk")[:limit])
+
+
 def stock_shortages(*, business: Business, invoice: Invoice) -> list[str]:
     """A warning for each product of a draft that it sells more of than is in stock."""
     wanted = defaultdict(int)

@@ -83,8 +83,10 @@ def checkout_start(request):
                "target": _url(request, "start"), "target_label": _("Start checkout")}
     if request.htmx and request.method == "GET":
         return render(request, "checkout/_client_results.html", context)
-    return render(request, "checkout/start.html",
-                  {**context, "drafts": selectors.drafts(business=business)[:20]})
+    return render(request, "checkout/start.html", {
+        **context, "drafts": selectors.drafts(business=business)[:20],
+        "to_check_out": selectors.appointments_to_check_out(business=business,
+                                                            day=timezone.localdate())})
 
 
 @backoffice_view

@@ -15,7 +15,7 @@ from notifications.models import OutboundMessage
 from tenancy.models import Extension
 from tenancy.services import set_extension
 from tests.checkout.conftest import cash, draft, paid, today_appointment
-from tests.factories import AppointmentFactory, ProductFactory, ServiceFactory
+from tests.factories import AppointmentFactory, ClientFactory, ProductFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +320,24 @@ def test_the_service_picker_escapes_names_and_keeps_the_choice(client, business,
     assert "<b>Bold</b>" not in text
     assert f'<option value="{chosen.pk}" selected>Colour</option>' in text
     assert not InvoiceLine.objects.exists()
+
+
+def test_the_checkout_page_lists_today_s_appointments_still_to_pay(
+        client, business, staff, salon_client, other_business):
+    to_pay = today_appointment(business, salon_client, price=Decimal("45.00"))
+    on_a_draft = today_appointment(business, ClientFactory(business=business,
+                                                           last_name="Drafted"))
+    drafts.start_for_appointment(business=business, appointment=on_a_draft)
+    today_appointment(business, ClientFactory(business=business, last_name="Cancelled"),
+                      state=AppointmentState.CANCELLED)
+    today_appointment(other_business, ClientFactory(business=other_business,
+                                                    last_name="Elsewhere"))
+    client.force_login(staff)
+
+    text = client.get(url(business, "start")).content.decode()
+
+    assert url(business, "start-appointment", to_pay.pk) in text
+    assert salon_client.full_name in text
+    assert "Drafted" not in text.split("Open drafts")[0]
+    assert "Cancelled" not in text
+    assert "Elsewhere" not in text
