@@ -26,7 +26,7 @@ from checkout.models import (
     RefundLine,
     Tender,
 )
-from checkout.services import drafts, products
+from checkout.services import drafts, products, receipts
 from checkout.services import payments as payment_services
 from checkout.services import refunds as refund_services
 from core.api import BusinessRowField
@@ -182,6 +182,22 @@ class InvoiceCreateSerializer(serializers.Serializer):
                               help_text="Omit or null for a walk-in.")
 
 
+class InvoiceStartSerializer(InvoiceCreateSerializer):
+    appointment = BusinessRowField(
+        Appointment, _("No appointment with this id in your business."), required=False,
+        help_text="Check out this appointment: the draft that holds it, or a new one for "
+                  "its client holding its line (the client is then the appointment's).")
+
+
+class LineQuantitySerializer(serializers.Serializer):
+    quantity = serializers.IntegerField()
+
+
+class ReceiptEmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(required=False, allow_blank=True, default="",
+                                   help_text="Omit for the client's own address.")
+
+
 class LineCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LineKind.choices)
     appointment = BusinessRowField(
@@ -266,13 +282,18 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
         return Response(serializer(fresh, context=self.get_serializer_context()).data,
                         status=http_status)
 
-    @extend_schema(request=InvoiceCreateSerializer, responses={201: InvoiceSerializer})
+    @extend_schema(request=InvoiceStartSerializer, responses={201: InvoiceSerializer})
     def create(self, request):
-        data = InvoiceCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data = InvoiceStartSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        invoice = drafts.start_invoice(business=self.business,
-                                       client=data.validated_data.get("client"),
-                                       by=request.user)
+        if "appointment" in data.validated_data:
+            invoice = drafts.start_for_appointment(
+                business=self.business, appointment=data.validated_data["appointment"],
+                by=request.user)
+        else:
+            invoice = drafts.start_invoice(business=self.business,
+                                           client=data.validated_data.get("client"),
+                                           by=request.user)
         return self._respond(invoice, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
@@ -329,6 +350,33 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantMod
                                        invoice=invoice)
         drafts.remove_line(business=self.business, invoice=invoice, line=line)
         return self._respond(invoice)
+
+    @extend_schema(request=LineQuantitySerializer, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"],
+            url_path=r"lines/(?P<invoice_line_pk>[0-9]+)/quantity")
+    def line_quantity(self, request, invoice_pk=None, invoice_line_pk=None):
+        """Sell more or fewer units of a service or product line (an appointment or a
+        gift card stays at one)."""
+        invoice = self.get_object()
+        line = get_for_business_or_404(InvoiceLine, self.business, pk=invoice_line_pk,
+                                       invoice=invoice)
+        data = LineQuantitySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        drafts.set_line_quantity(business=self.business, invoice=invoice, line=line,
+                                 quantity=data.validated_data["quantity"])
+        return self._respond(invoice)
+
+    @extend_schema(request=ReceiptEmailSerializer, responses={202: ReceiptEmailSerializer})
+    @action(detail=True, methods=["post"])
+    def receipt(self, request, invoice_pk=None):
+        """Email a paid invoice's receipt to its client (or to `email`); the answer says
+        where it goes. Drafts and walk-ins are refused (400)."""
+        invoice = self.get_object()
+        data = ReceiptEmailSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        address = receipts.email_receipt(business=self.business, invoice=invoice,
+                                         email=data.validated_data["email"])
+        return Response({"email": address}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=DiscountSerializer, responses=InvoiceSerializer)
     @action(detail=True, methods=["post"])

@@ -5,6 +5,9 @@
 - `invoice_refunded`: sent with `sender=Invoice, invoice=<the invoice>,
   refund=<the Refund>` once the refund, its lines and its allocations to the
   tenders are written.
+- `receipt_requested`: sent with `sender=Invoice, invoice=<a paid invoice>,
+  email=<the address>` when staff email the receipt; the notifications app
+  records the email and sends it once the transaction commits.
 
 Both are sent INSIDE the payment's or the refund's database transaction, with
 `send` rather than `send_robust`. A receiver's writes (loyalty points, an issued
@@ -19,3 +22,4 @@ from django.dispatch import Signal
 
 invoice_paid = Signal()
 invoice_refunded = Signal()
+receipt_requested = Signal()

@@ -55,6 +55,20 @@ class ClientSearchForm(forms.Form):
     q = forms.CharField(label=_("Client"), required=False, max_length=100)
 
 
+class CatalogueSearchForm(forms.Form):
+    find = forms.CharField(label=_("Add a service or product"), required=False, max_length=100)
+
+
+class LineQuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"))
+
+
+class ReceiptEmailForm(DeskForm):
+    id_prefix = "receipt"
+    email = forms.EmailField(label=_("Email"), required=False,
+                             help_text=_("The client's address if left empty."))
+
+
 class ClientChoiceForm(DeskForm):
     """Start a draft, or set its client; no client means a walk-in."""
 
@@ -142,11 +156,15 @@ class PaymentForm(DeskForm):
     cash = _money_field(_("Cash received"), required=False,
                         help_text=_("May be more than due: the change is shown."))
     card = _money_field(_("Card"), required=False)
-    card_reference = forms.CharField(label=_("Card terminal reference"), max_length=100,
-                                     required=False)
+    card_reference = forms.CharField(
+        label=_("Card terminal reference"), max_length=100, required=False,
+        widget=forms.TextInput(attrs={"class": "register-ref",
+                                      "placeholder": _("Terminal reference (optional)")}))
     gift_card = _money_field(_("Gift card"), required=False)
-    gift_card_code = forms.CharField(label=_("Gift card code"), max_length=100,
-                                     required=False)
+    gift_card_code = forms.CharField(
+        label=_("Gift card code"), max_length=100, required=False,
+        widget=forms.TextInput(attrs={"class": "register-ref", "autocomplete": "off",
+                                      "placeholder": _("Gift card code")}))
 
     def tenders(self) -> list[TenderInput]:
         """The tenders filled in; blank and zero amounts are left out."""

@@ -8,11 +8,11 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from booking.models import Appointment, AppointmentState, Client
+from booking.models import Appointment, AppointmentState, Client, Service
 from checkout import pricing
 from checkout.models import (
     CheckoutSettings,
@@ -32,6 +32,27 @@ from tenancy.models import Business
 def products(*, business: Business, active_only: bool = False) -> QuerySet[Product]:
     rows = Product.objects.for_business(business)
     return rows.active() if active_only else rows
+
+
+def catalogue(*, business: Business, search: str, limit: int = 8
+              ) -> tuple[list[Service], list[Product]]:
+    """The services and the products on sale whose name (or SKU) holds `search`, for the
+    register's quick search: two queries, however large the catalogue."""
+    text = search.strip()
+    if not text:
+        return [], []
+    services = list(Service.objects.for_business(business).active()
+                    .filter(name__icontains=text).order_by("position", "name")[:limit])
+    found = list(products(business=business, active_only=True)
+                 .filter(Q(name__icontains=text) | Q(sku__iexact=text))
+                 .order_by("name")[:limit])
+    return services, found
+
+
+def service_choices(*, business: Business) -> list[tuple[str, str]]:
+    """(id, name) of the services that can be sold, for the register's service picker."""
+    return [(str(pk), name) for pk, name in Service.objects.for_business(business).active()
+            .order_by("position", "name").values_list("pk", "name")]
 
 
 def checkout_settings(*, business: Business) -> CheckoutSettings:
@@ -89,6 +110,13 @@ def payable_by_gift_card(*, business: Business, invoice: Invoice) -> Decimal:
     return max(invoice.total - sold, Decimal(0))
 
 
+def invoice_holding(*, business: Business, appointment: Appointment) -> Invoice | None:
+    """The draft or paid invoice that charges `appointment` (unless refunded in full)."""
+    line = (InvoiceLine.objects.for_business(business).select_related("invoice")
+            .filter(appointment=appointment, refunded_quantity__lt=F("quantity")).first())
+    return line and line.invoice
+
+
 def billable_appointments(*, business: Business, client: Client, day: date
                           ) -> QuerySet[Appointment]:
     """The client's appointments on a local day that can go on an invoice: not cancelled,
@@ -101,6 +129,20 @@ def billable_appointments(*, business: Business, client: Client, day: date
             .exclude(state=AppointmentState.CANCELLED).exclude(Exists(invoiced))
             .select_related("service", "class_session__class_type", "staff_member")
             .order_by("starts_at", "pk"))
+
+
+def appointments_to_check_out(*, business: Business, day: date, limit: int = 50
+                              ) -> QuerySet[Appointment]:
+    """A local day's appointments of every client that no invoice holds yet (cancelled
+    ones left out), in time order: the register's list of who is still to pay."""
+    start, end = local_day_bounds(day, business.zone)
+    invoiced = InvoiceLine.objects.for_business(business).filter(
+        appointment=OuterRef("pk"), refunded_quantity__lt=F("quantity"))
+    return (Appointment.objects.for_business(business)
+            .filter(starts_at__gte=start, starts_at__lt=end, client__isnull=False)
+            .exclude(state=AppointmentState.CANCELLED).exclude(Exists(invoiced))
+            .select_related("client", "service", "class_session__class_type", "staff_member")
+            .order_by("starts_at", "pk")[:limit])
 
 
 def stock_shortages(*, business: Business, invoice: Invoice) -> list[str]:

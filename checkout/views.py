@@ -1,9 +1,9 @@
-"""Back office pages of checkout: the checkout screen, invoices, receipts and products.
+"""Back office pages of checkout: the register, invoices, receipts and products.
 
 Every role takes payments and refunds; owners and managers edit products and the
-checkout settings. The draft's forms post to one URL each and work without
-JavaScript (redirect back to the draft); with htmx, adding or changing a line
-swaps the draft in place.
+checkout settings. The register is one screen over a draft invoice: its forms post
+to one URL each and work without JavaScript (redirect back to the register); with
+htmx, adding or changing a line swaps the register in place.
 """
 
 from django.contrib import messages
@@ -19,9 +19,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from booking import codes
 from booking import selectors as booking_selectors
+from booking.models import Appointment
 from checkout import hooks, selectors
 from checkout.forms import (
     AppointmentLineForm,
+    CatalogueSearchForm,
     CheckoutSettingsForm,
     ClientChoiceForm,
     ClientSearchForm,
@@ -29,15 +31,17 @@ from checkout.forms import (
     DiscountForm,
     GiftCardLineForm,
     InvoiceFilterForm,
+    LineQuantityForm,
     PaymentForm,
     ProductForm,
     ProductLineForm,
+    ReceiptEmailForm,
     RefundForm,
     ServiceLineForm,
 )
 from checkout.models import Invoice, InvoiceLine, Product
 from checkout.services import checkout_settings as settings_services
-from checkout.services import drafts, payments, products, refunds
+from checkout.services import drafts, payments, products, receipts, refunds
 from core.errors import add_form_errors, one_line
 from core.money import format_money
 from core.tenancy import get_for_business_or_404
@@ -46,8 +50,6 @@ from tenancy.models import Role
 
 CLIENT_RESULTS = 20
 INVOICES_PER_PAGE = 50
-
-
 
 
 def _url(request, name: str, *args) -> str:
@@ -68,6 +70,8 @@ def _search(request) -> tuple[str, list]:
 def checkout_start(request):
     """Find the client (or take a walk-in) and start a draft; resume an open draft."""
     business = request.business
+    if request.method == "GET" and request.GET.get("appointment", "").isdigit():
+        return redirect(_url(request, "start-appointment", int(request.GET["appointment"])))
     form = ClientChoiceForm(request.POST if request.method == "POST" else None,
                             business=business)
     if request.method == "POST" and form.is_valid():
@@ -79,8 +83,39 @@ def checkout_start(request):
                "target": _url(request, "start"), "target_label": _("Start checkout")}
     if request.htmx and request.method == "GET":
         return render(request, "checkout/_client_results.html", context)
-    return render(request, "checkout/start.html",
-                  {**context, "drafts": selectors.drafts(business=business)[:20]})
+    return render(request, "checkout/start.html", {
+        **context, "drafts": selectors.drafts(business=business)[:20],
+        "to_check_out": selectors.appointments_to_check_out(business=business,
+                                                            day=timezone.localdate())})
+
+
+@backoffice_view
+def start_appointment(request, appointment_pk):
+    """Check out an appointment: its open draft, or a new one holding its line.
+
+    Reached by a link from the appointment, so a GET only shows what will be charged
+    (or goes to the draft that already holds it); starting is the one POST button.
+    """
+    business = request.business
+    appointment = get_object_or_404(
+        Appointment.objects.for_business(business).select_related(
+            "client", "service", "staff_member", "class_session__class_type"),
+        pk=appointment_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            invoice = drafts.start_for_appointment(business=business, appointment=appointment,
+                                                   by=request.user)
+        except ValidationError as refusal:
+            error = one_line(refusal)
+        else:
+            return redirect(_url(request, "draft", invoice.pk))
+    holder = selectors.invoice_holding(business=business, appointment=appointment)
+    if holder is not None and holder.is_draft:
+        return redirect(_url(request, "draft", holder.pk))
+    return render(request, "checkout/start_appointment.html", {
+        "appointment": appointment, "holder": holder, "error": error},
+        status=400 if error else 200)
 
 
 def _draft_forms(request, invoice: Invoice) -> dict:
@@ -95,7 +130,8 @@ def _draft_forms(request, invoice: Invoice) -> dict:
         "discount_form": DiscountForm(initial={"discount_kind": invoice.discount_kind,
                                                "discount_value": invoice.discount_value or None}),
         "code_form": CodeForm(),
-        "payment_form": PaymentForm(),
+        # The whole amount due is proposed in cash; other tenders take their share of it.
+        "payment_form": PaymentForm(initial={"cash": invoice.total or None}),
         "client_form": ClientChoiceForm(business=business),
     }
 
@@ -125,13 +161,32 @@ def _render_draft(request, invoice_pk: int, **bound_forms):
         "shortages": selectors.stock_shortages(business=business, invoice=invoice),
         "q": text, "found": found,
         "target": _url(request, "draft-client", invoice.pk), "target_label": _("Choose"),
+        **_catalogue(request),
+        "service_choices": selectors.service_choices(business=business),
     }
     template = "checkout/_draft.html" if request.htmx else "checkout/draft.html"
     return render(request, template, context)
 
 
+def _catalogue(request) -> dict:
+    """The register's quick search: services, products on sale, and a gift card of the
+    amount typed when a number is typed."""
+    search = CatalogueSearchForm(request.GET or None)
+    text = search.cleaned_data["find"].strip() if search.is_valid() else ""
+    services, found = selectors.catalogue(business=request.business, search=text)
+    gift_card = GiftCardLineForm({"amount": text.replace(",", ".")}) if text else None
+    return {"find": text, "found_services": services, "found_products": found,
+            "gift_card_amount": (gift_card.cleaned_data["amount"]
+                                 if gift_card is not None and gift_card.is_valid()
+                                 and gift_card.cleaned_data["amount"] > 0 else None)}
+
+
 @backoffice_view
 def invoice_draft(request, invoice_pk):
+    if request.htmx and "find" in request.GET:
+        get_for_business_or_404(Invoice, request.business, pk=invoice_pk)
+        return render(request, "checkout/_catalogue_results.html",
+                      {**_catalogue(request), "invoice_pk": invoice_pk})
     if request.htmx and "q" in request.GET:
         text, found = _search(request)
         return render(request, "checkout/_client_results.html", {
@@ -257,8 +312,9 @@ def use_gift_card(request, invoice_pk, gift_card_pk):
     if card is None:
         raise Http404
     due = selectors.payable_by_gift_card(business=business, invoice=invoice)
-    form = PaymentForm(initial={"gift_card": min(card.balance, due),
-                                "gift_card_code": card.code})
+    share = min(card.balance, due)
+    form = PaymentForm(initial={"gift_card": share, "gift_card_code": card.code,
+                                "cash": (invoice.total - share) or None})
     return _render_draft(request, invoice.pk, payment_form=form)
 
 
@@ -287,6 +343,21 @@ def set_line_discount(request, invoice_pk, invoice_line_pk):
         drafts.set_line_discount(business=request.business, invoice=invoice, line=line,
                                  kind=form.cleaned_data["discount_kind"],
                                  value=form.cleaned_data["discount_value"])
+
+    return _line_action(request, invoice_pk, invoice_line_pk, write)
+
+
+@require_POST
+@backoffice_view
+def set_line_quantity(request, invoice_pk, invoice_line_pk):
+    form = LineQuantityForm(request.POST)
+
+    def write(invoice, line):
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values()
+                                   for error in errors])
+        drafts.set_line_quantity(business=request.business, invoice=invoice, line=line,
+                                 quantity=form.cleaned_data["quantity"])
 
     return _line_action(request, invoice_pk, invoice_line_pk, write)
 
@@ -357,12 +428,14 @@ def _invoice(request, invoice_pk: int) -> Invoice:
                              pk=invoice_pk)
 
 
-def _render_detail(request, invoice: Invoice, refund_form=None):
+def _render_detail(request, invoice: Invoice, refund_form=None, receipt_form=None,
+                   status: int = 200):
     return render(request, "checkout/invoice_detail.html", {
         "invoice": invoice, "taxes": selectors.tax_totals(invoice),
         "refund_form": refund_form or RefundForm(invoice=invoice),
+        "receipt_form": receipt_form or ReceiptEmailForm(),
         "sections": hooks.invoice_sections(business=request.business, invoice=invoice),
-    })
+    }, status=status)
 
 
 @backoffice_view
@@ -392,6 +465,23 @@ def invoice_refund(request, invoice_pk):
                 "amount": format_money(refund.amount, business.currency)})
             return redirect(_url(request, "invoice-detail", invoice.pk))
     return _render_detail(request, invoice, refund_form=form)
+
+
+@require_POST
+@backoffice_view
+def email_receipt(request, invoice_pk):
+    invoice = _invoice(request, invoice_pk)
+    form = ReceiptEmailForm(request.POST)
+    if form.is_valid():
+        try:
+            address = receipts.email_receipt(business=request.business, invoice=invoice,
+                                             email=form.cleaned_data["email"])
+        except ValidationError as refusal:
+            add_form_errors(form, refusal)
+        else:
+            messages.success(request, _("Receipt sent to %(email)s.") % {"email": address})
+            return redirect(_url(request, "invoice-detail", invoice.pk))
+    return _render_detail(request, invoice, receipt_form=form, status=400)
 
 
 @backoffice_view

@@ -1,5 +1,7 @@
 """The checkout part of the demo: products on the shelf of both salons, and at Atelier
-Lumière one paid invoice (Claire's last visit and a bottle of oil).
+Lumière one paid invoice (Claire's last visit and a bottle of oil) and one open in the
+register (Léa's balayage and a shampoo, her gift card and reward code offered in one
+click).
 
 Made through the services, as the desk does; found before being made, so loading
 twice changes nothing.
@@ -55,8 +57,24 @@ def _claires_visit(business: Business, shelf: dict[str, Product]) -> None:
         TenderInput(tender="card", amount=invoice.total, reference="TPE 004211")])
 
 
+def _leas_open_register(business: Business, shelf: dict[str, Product]) -> None:
+    lea = Client.objects.for_business(business).filter(email="lea.dubois@example.com").first()
+    if lea is None or Invoice.objects.for_business(business).filter(client=lea).exists():
+        return
+    visit = (Appointment.objects.for_business(business)
+             .filter(client=lea, state=AppointmentState.COMPLETED)
+             .order_by("-starts_at").first())
+    if visit is None:
+        return
+    invoice = drafts.start_for_appointment(business=business, appointment=visit)
+    drafts.add_product_line(business=business, invoice=invoice, product=shelf["AL-SH-250"])
+
+
 def load(businesses: dict[str, Business]) -> None:
-    """Add products to the demo businesses that demo.data made, and Claire's paid visit."""
+    """Add products to the demo businesses that demo.data made, Claire's paid visit and
+    Léa's open one."""
     atelier = businesses["atelier-lumiere"]
-    _claires_visit(atelier, _products(atelier, PRODUCTS["atelier-lumiere"]))
+    shelf = _products(atelier, PRODUCTS["atelier-lumiere"])
+    _claires_visit(atelier, shelf)
+    _leas_open_register(atelier, shelf)
     _products(businesses["studio-kvitka"], PRODUCTS["studio-kvitka"])

@@ -12,7 +12,9 @@ class NotificationsConfig(AppConfig):
             waitlist_seat_offered,
         )
         from booking.models import Appointment, WaitlistEntry
-        from notifications import booking_emails
+        from checkout.events import receipt_requested
+        from checkout.models import Invoice
+        from notifications import booking_emails, receipt_emails
 
         appointment_booked.connect(booking_emails.on_appointment_booked, sender=Appointment,
                                    dispatch_uid="notifications-appointment-booked")
@@ -24,3 +26,5 @@ class NotificationsConfig(AppConfig):
         waitlist_seat_offered.connect(booking_emails.on_waitlist_seat_offered,
                                       sender=WaitlistEntry,
                                       dispatch_uid="notifications-waitlist-seat-offered")
+        receipt_requested.connect(receipt_emails.on_receipt_requested, sender=Invoice,
+                                  dispatch_uid="notifications-receipt-requested")

@@ -156,4 +156,24 @@ DEFAULTS: dict[str, DefaultTemplate] = {
             "{{ business_name }}"
         ),
     ),
+    MessageKind.RECEIPT: DefaultTemplate(
+        subject=_("Your receipt from {{ business_name }}"),
+        body=_(
+            "Hello {{ client_name }},\n"
+            "\n"
+            "Thank you for your visit. Here is your receipt.\n"
+            "\n"
+            "Receipt no. {{ receipt_number }}\n"
+            "{{ receipt_date }}\n"
+            "\n"
+            "{{ receipt_lines }}\n"
+            "\n"
+            "Total (tax included): {{ receipt_total }}\n"
+            "{{ receipt_payments }}\n"
+            "\n"
+            "To book again: {{ booking_link }}\n"
+            "\n"
+            "{{ business_name }}"
+        ),
+    ),
 }

@@ -19,6 +19,7 @@ class MessageKind(models.TextChoices):
     REWARD_UNLOCKED = "reward_unlocked", _("Reward unlocked")
     GIFT_CARD_ISSUED = "gift_card_issued", _("Gift card issued")
     POINTS_EXPIRING = "points_expiring", _("Points expiring soon")
+    RECEIPT = "receipt", _("Receipt")
 
 
 # Loyalty messages: sent only to clients who accepted marketing messages.
@@ -44,6 +45,8 @@ CONTEXT_VARIABLES: dict[str, tuple[str, ...]] = {
     MessageKind.GIFT_CARD_ISSUED: ("gift_card_code", "gift_card_value", "gift_card_expires",
                                    "purchaser_name", "message"),
     MessageKind.POINTS_EXPIRING: ("points", "expiry_date", "balance"),
+    MessageKind.RECEIPT: ("receipt_number", "receipt_date", "receipt_lines", "receipt_total",
+                          "receipt_payments"),
 }
 
 # What each variable shows, for the template editor.
@@ -72,6 +75,11 @@ VARIABLE_HELP = {
     "purchaser_name": _("Who bought the gift card."),
     "message": _("The purchaser's message."),
     "expiry_date": _("The day the points expire."),
+    "receipt_number": _("The receipt's number."),
+    "receipt_date": _("When the invoice was paid, in your time zone."),
+    "receipt_lines": _("What was sold, one line each: quantity, description and amount."),
+    "receipt_total": _("The total paid, tax included."),
+    "receipt_payments": _("How it was paid, one line per payment, and the change given."),
 }
 
 

@@ -55,6 +55,7 @@ def sample_context(kind: str, business: Business) -> dict[str, str]:
     appointment = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) \
         + timedelta(days=3)
     expires = appointment.date() + timedelta(days=90)
+    sample_money = format_money(Decimal("65"), business.currency, business.language)
     samples = {
         "client_name": _("Anna"),
         "business_name": business.name,
@@ -83,6 +84,11 @@ def sample_context(kind: str, business: Business) -> dict[str, str]:
         "purchaser_name": _("Sophie Martin"),
         "message": _("Happy birthday!"),
         "expiry_date": formatting.local_date(expires, business=business),
+        "receipt_number": "000042",
+        "receipt_date": formatting.local_datetime(appointment, business=business),
+        "receipt_lines": f"1 \N{MULTIPLICATION SIGN} {_('Colour & cut')}: {sample_money}",
+        "receipt_total": sample_money,
+        "receipt_payments": f"{_('Card')}: {sample_money}",
     }
     if kind == MessageKind.BALANCE_UPDATED:
         samples["points"] = formatting.signed_number(10, business=business)

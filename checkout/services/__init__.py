@@ -4,6 +4,7 @@
 - checkout_settings: the tax rate proposed on service lines
 - drafts: draft invoices, their client, lines and discounts, and the code applied to them
 - payments: paying a draft (`TenderInput`, `PaymentResult`, `pay_invoice`)
+- receipts: emailing a paid invoice's receipt (notifications sends it)
 - refunds: refunding a paid invoice to the tenders it was paid with
 - stock: product stock taken by a payment and put back by a refund
 - checks: the price, tax rate, quantity and discount checks the others share

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,7 @@ from booking import codes
 from booking import locks as booking_locks
 from booking.codes import CodeKind, CodeScope
 from booking.models import Appointment, AppointmentState, Client, Service
-from checkout import locks, pricing
+from checkout import locks, pricing, selectors
 from checkout.models import (
     DiscountKind,
     Invoice,
@@ -105,13 +104,6 @@ def _add_line(business: Business, draft: Invoice, line: InvoiceLine) -> InvoiceL
     return line
 
 
-def _invoice_holding(business: Business, appointment: Appointment) -> Invoice | None:
-    """The draft or paid invoice that charges `appointment` (unless refunded in full)."""
-    line = (InvoiceLine.objects.for_business(business).select_related("invoice")
-            .filter(appointment=appointment, refunded_quantity__lt=F("quantity")).first())
-    return line and line.invoice
-
-
 @transaction.atomic(durable=True)
 def set_invoice_client(*, business: Business, invoice: Invoice, client: Client | None
                        ) -> Invoice:
@@ -136,7 +128,11 @@ def add_appointment_line(*, business: Business, invoice: Invoice, appointment: A
                          tax_rate: Decimal | None = None) -> InvoiceLine:
     """Charge an appointment at its booked price; a walk-in draft becomes its client's."""
     check_same_business(business, appointment, field="appointment")
-    draft = _lock_draft(business, invoice)
+    return _charge_appointment(business, _lock_draft(business, invoice), appointment, tax_rate)
+
+
+def _charge_appointment(business: Business, draft: Invoice, appointment: Appointment,
+                        tax_rate: Decimal | None = None) -> InvoiceLine:
     appointment = booking_locks.lock_appointment(business, appointment.pk)
     tax_rate = service_tax_rate_for(business) if tax_rate is None else tax_rate
     refuse({"tax_rate": rate_error(tax_rate)})
@@ -144,7 +140,7 @@ def add_appointment_line(*, business: Business, invoice: Invoice, appointment: A
         raise ValidationError({"appointment": _("A cancelled appointment cannot be charged.")})
     if draft.client_id is not None and draft.client_id != appointment.client_id:
         raise ValidationError({"appointment": _("This appointment is another client's.")})
-    holder = _invoice_holding(business, appointment)
+    holder = selectors.invoice_holding(business=business, appointment=appointment)
     if holder is not None:
         raise ValidationError({"appointment": _("This appointment is already on %(invoice)s.")
                                % {"invoice": holder.label}})
@@ -156,6 +152,23 @@ def add_appointment_line(*, business: Business, invoice: Invoice, appointment: A
         description=f"{appointment.title} · {appointment.staff_member}"[:200],
         appointment=appointment, service=appointment.service, quantity=1,
         unit_price=appointment.price, tax_rate=tax_rate))
+
+
+@transaction.atomic(durable=True)
+def start_for_appointment(*, business: Business, appointment: Appointment, by=None) -> Invoice:
+    """The draft that charges `appointment`: the open one that already holds it, or a new
+    one for its client holding its line. An appointment paid already is refused."""
+    check_same_business(business, appointment, field="appointment")
+    holder = selectors.invoice_holding(business=business, appointment=appointment)
+    if holder is not None:
+        if holder.is_draft:
+            return holder
+        raise ValidationError({"appointment": _("This appointment is already on %(invoice)s.")
+                               % {"invoice": holder.label}})
+    invoice = Invoice.objects.create(business=business, client_id=appointment.client_id,
+                                     created_by=by)
+    _charge_appointment(business, _lock_draft(business, invoice), appointment)
+    return invoice
 
 
 @transaction.atomic(durable=True)
@@ -231,6 +244,24 @@ def remove_line(*, business: Business, invoice: Invoice, line: InvoiceLine) -> I
     _line_of(business, draft, line).delete()
     reprice(business, draft)
     return draft
+
+
+@transaction.atomic(durable=True)
+def set_line_quantity(*, business: Business, invoice: Invoice, line: InvoiceLine,
+                      quantity: int) -> InvoiceLine:
+    """Sell more or fewer units of a service or product line; an appointment is charged
+    once and a gift card is one card, so their lines stay at one."""
+    draft = _lock_draft(business, invoice)
+    line = _line_of(business, draft, line)
+    if line.appointment_id is not None or line.kind == LineKind.GIFT_CARD:
+        raise ValidationError({"quantity": _(
+            "This line is one appointment or one gift card: its quantity cannot change.")})
+    refuse({"quantity": quantity_error(quantity)})
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    reprice(business, draft)
+    line.refresh_from_db()
+    return line
 
 
 @transaction.atomic(durable=True)

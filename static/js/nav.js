@@ -1,7 +1,10 @@
 // On a narrow screen the back office menu folds behind the "Menu" button. This file is
-// loaded right after the menu, not deferred, so that a phone never paints it open first;
-// without JavaScript the button stays hidden and the menu open.
-(() => {
+// loaded in the head, not deferred: its first line marks the page before anything is
+// painted, so a phone never shows the menu open first; without JavaScript the button
+// stays hidden and the menu open.
+document.documentElement.classList.add("nav-collapsible");
+
+document.addEventListener("DOMContentLoaded", () => {
   const menu = document.getElementById("backoffice-menu");
   const toggle = document.querySelector(".nav-toggle");
   if (!menu || !toggle) {
@@ -11,7 +14,6 @@
     toggle.setAttribute("aria-expanded", String(open));
     menu.classList.toggle("is-open", open);
   };
-  menu.classList.add("collapsible");
   toggle.hidden = false;
   toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
   document.addEventListener("keydown", (event) => {
@@ -20,4 +22,4 @@
       toggle.focus();
     }
   });
-})();
+});

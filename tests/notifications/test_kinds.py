@@ -37,6 +37,8 @@ def test_callers_pass_the_variables_of_the_published_interface():
         "gift_card_issued": {"gift_card_code", "gift_card_value", "gift_card_expires",
                              "purchaser_name", "message"},
         "points_expiring": {"points", "expiry_date", "balance"},
+        "receipt": {"receipt_number", "receipt_date", "receipt_lines", "receipt_total",
+                    "receipt_payments"},
     }
     assert set(COMMON_VARIABLES) == {"client_name", "business_name", "booking_link",
                                      "unsubscribe_link"}
