@@ -123,8 +123,11 @@ def percentile_rows(stats_csv: Path) -> dict[str, dict]:
     return rows
 
 
-def main() -> None:
-    setup = make_business()
+def run_locust(setup: dict, *, users: int = USERS, seconds: int = SECONDS,
+               spawn_rate: int = SPAWN_RATE, name: str = "load") -> tuple[dict, int]:
+    """gunicorn on a free port, the crediting job sweeping, and the locust crowd against
+    the business of `setup` (make_business). Returns locust's rows by name and the
+    appointments credited meanwhile."""
     port = free_port()
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "load-" + "x" * 50,
            "SITE_URL": f"http://127.0.0.1:{port}",
@@ -138,14 +141,14 @@ def main() -> None:
          "--log-level", "warning"], cwd=PROJECT_DIR, env={**env, "GUNICORN_ACCESS_LOG": ""})
     stop, credited = threading.Event(), []
     sweeper = threading.Thread(target=sweep_until, args=(stop, credited))
+    prefix = PROJECT_DIR / "var" / name
     try:
         wait_for_port(port, time.monotonic() + 30)
         sweeper.start()
-        prefix = PROJECT_DIR / "var" / "load"
         prefix.parent.mkdir(exist_ok=True)
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(PROJECT_DIR / "bench" / "locustfile.py"),
-             "--headless", "-u", str(USERS), "-r", str(SPAWN_RATE), "-t", f"{SECONDS}s",
+             "--headless", "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary"],
             cwd=PROJECT_DIR, env=env, check=False, stdout=subprocess.DEVNULL)
     finally:
@@ -154,12 +157,16 @@ def main() -> None:
         server.wait(timeout=30)
         if sweeper.is_alive():
             sweeper.join()
+    return percentile_rows(prefix.with_name(f"{name}_stats.csv")), sum(credited)
 
-    rows = percentile_rows(prefix.with_name("load_stats.csv"))
+
+def main() -> None:
+    setup = make_business()
+    rows, credited = run_locust(setup)
     business = Business.objects.get(pk=setup["business"])
     double_bookings = _double_bookings(business)
     violations = _ledger_violations(business)
-    report(rows, double_bookings, violations, sum(credited))
+    report(rows, double_bookings, violations, credited)
 
 
 def _double_bookings(business) -> int:
