@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from datetime import time as clock
 from datetime import timedelta
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/salonbook_scale_big")
@@ -25,11 +26,20 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from booking.models import Appointment, Client, Service  # noqa: E402
+from booking.models import (  # noqa: E402
+    Appointment,
+    Client,
+    Service,
+    ServiceStaff,
+    StaffMember,
+    WorkingHours,
+)
 from tenancy.models import Business, Role, StaffMembership  # noqa: E402
 from tenancy.services import issue_api_token  # noqa: E402
 
 SHOWN = 4
+# EXPLAIN_PLANS=100: also print the plan of each query shown that touched 100 buffers.
+PLANS = int(os.environ.get("EXPLAIN_PLANS", "0"))
 
 
 def explain(sql: str) -> tuple[int, float, list[str]]:
@@ -69,6 +79,24 @@ def audit(name: str, call) -> None:
     for buffers, ms, seq, sql in rows[:SHOWN]:
         whole = f" SEQ SCAN {', '.join(seq)}" if seq else ""
         print(f"- {buffers} buffers, {ms:.1f} ms{whole}: {sql[:400]}")
+        if PLANS and buffers >= PLANS:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                print("\n".join("    " + row[0] for row in cursor.fetchall()))
+
+
+def _open_every_day(business) -> None:
+    """The built salons have staff and visits but no hours: open them, to book."""
+    if WorkingHours.objects.for_business(business).exists():
+        return
+    staff = list(StaffMember.objects.for_business(business))
+    ServiceStaff.objects.bulk_create(
+        ServiceStaff(business=business, service=service, staff_member=member)
+        for service in Service.objects.for_business(business) for member in staff)
+    WorkingHours.objects.bulk_create(
+        WorkingHours(business=business, staff_member=member, weekday=day,
+                     start_time=clock(9), end_time=clock(19))
+        for member in staff for day in range(7))
 
 
 def main() -> None:
@@ -82,6 +110,7 @@ def main() -> None:
     office = Browser(SERVER_NAME="localhost")
     office.force_login(owner)
     service = Service.objects.for_business(business).first()
+    _open_every_day(business)
     client = Client.objects.for_business(business).order_by("pk").first()
     visit = Appointment.objects.for_business(business).order_by("-starts_at").first()
     tomorrow = (timezone.localdate(timezone=business.zone) + timedelta(days=1)).isoformat()

@@ -4,7 +4,7 @@ one that warns clients ahead."""
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, Min, OuterRef, Q, Subquery
+from django.db.models import Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
@@ -125,25 +125,18 @@ def _warn_batch(*, now: datetime, batch_size: int) -> tuple[int, int]:
 
 
 def arm_business(business: Business, *, now: datetime | None = None) -> None:
-    """Loyalty came on, or the program's expiry or notice changed: set every account's
-    due times from its entries (what expired while off expires at the next run)."""
+    """Loyalty came on, or the program's expiry or notice changed: every account with
+    points is due for a look at the next runs, which set its exact due times (and expire
+    what expired while Loyalty was off). Early is allowed, and costs this business's
+    accounts one look each; reading their entries here would cost it in this request."""
     now = now or timezone.now()
     program = Program.objects.for_business(business).first()
-    entries = PointsEntry.objects.filter(account=OuterRef("pk")).order_by("expires_at")
-    unchecked = entries.filter(Q(expires_at__gt=OuterRef("expiry_checked_at"))
-                               | Q(account__expiry_checked_at__isnull=True),
-                               expires_at__isnull=False)
-    values = {"next_expiry_at": Subquery(unchecked.values("expires_at")[:1])}
-    if program is None or program.expiry_months is None:
-        values["next_warning_at"] = None
-    else:
-        unannounced = entries.filter(Q(expires_at__gt=OuterRef("expiry_warned_until"))
-                                     | Q(account__expiry_warned_until__isnull=True),
-                                     expires_at__gt=now)
-        values["next_warning_at"] = ExpressionWrapper(
-            Subquery(unannounced.values("expires_at")[:1])
-            - timedelta(days=program.expiry_notice_days), output_field=DateTimeField())
-    PointsAccount.objects.for_business(business).update(**values)
+    warns = program is not None and program.expiry_months is not None
+    accounts = PointsAccount.objects.for_business(business)
+    accounts.filter(balance__gt=0).update(next_expiry_at=now,
+                                          next_warning_at=now if warns else None)
+    if not warns:
+        accounts.filter(next_warning_at__isnull=False).update(next_warning_at=None)
 
 
 def disarm_business(business: Business) -> None:
