@@ -107,6 +107,28 @@ def wait_for_port(port: int, deadline: float) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def warm_up(port: int, token: str, deadline: float) -> None:
+    """Every worker imports Django on its first request: as many requests at once as
+    there are threads, until they all answer, so that the crowd measures the app and
+    not the workers' start."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.request import Request, urlopen
+
+    def ask(_n):
+        request = Request(f"http://127.0.0.1:{port}/api/v1/business/",
+                          headers={"Authorization": f"Token {token}"})
+        with urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+            return answer.status
+    with ThreadPoolExecutor(WORKERS * THREADS) as pool:
+        while time.monotonic() < deadline:
+            try:
+                if set(pool.map(ask, range(WORKERS * THREADS * 2))) == {200}:
+                    return
+            except OSError:
+                time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer")
+
+
 def sweep_until(stop: threading.Event, credited: list) -> None:
     """The crediting job, every few seconds, as beat would run it."""
     while not stop.is_set():
@@ -144,6 +166,7 @@ def run_locust(setup: dict, *, users: int = USERS, seconds: int = SECONDS,
     prefix = PROJECT_DIR / "var" / name
     try:
         wait_for_port(port, time.monotonic() + 30)
+        warm_up(port, setup["token"], time.monotonic() + 60)
         sweeper.start()
         prefix.parent.mkdir(exist_ok=True)
         subprocess.run(

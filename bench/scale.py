@@ -36,7 +36,7 @@ STAFF_EACH = SERVICES_EACH = 5
 HISTORY = timedelta(days=730)
 SECONDS = int(os.environ.get("SCALE_SECONDS", "60"))
 CAPACITY_SECONDS = int(os.environ.get("SCALE_CAPACITY_SECONDS", "40"))
-CAPACITY_USERS = (50, 100, 150, 200, 300, 400)
+CAPACITY_USERS = (10, 25, 50, 100, 150, 200, 300, 400)
 P95_LIMIT_MS = 200
 ENDPOINTS = ("availability", "balance", "book", "checkout: start", "checkout: add line",
              "checkout: pay")
