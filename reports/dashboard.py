@@ -182,10 +182,11 @@ def _client_figures(business: Business, start: datetime, end: datetime) -> dict:
     kept = Appointment.objects.for_business(business).exclude(
         state=AppointmentState.CANCELLED)
     earlier = kept.filter(client=OuterRef("client"), starts_at__lt=start)
-    return (kept.filter(starts_at__gte=start, starts_at__lt=end)
-            .annotate(came_before=Exists(earlier))
-            .aggregate(new=Count("client", distinct=True, filter=Q(came_before=False)),
-                       returning=Count("client", distinct=True, filter=Q(came_before=True))))
+    # The others are new: the earlier visit is looked for once per appointment, not twice.
+    counts = (kept.filter(starts_at__gte=start, starts_at__lt=end)
+              .aggregate(clients=Count("client", distinct=True),
+                         returning=Count("client", distinct=True, filter=Q(Exists(earlier)))))
+    return {"new": counts["clients"] - counts["returning"], "returning": counts["returning"]}
 
 
 def working_hours(*, business: Business, period: Period) -> float:
