@@ -97,13 +97,14 @@ def period_of(kind: str, day: date, *, language: str | None = None,
 
 def agenda(*, business: Business, day: date) -> QuerySet:
     """Every appointment starting on the local day, cancelled ones included (struck out):
-    rows of its time, state, client, title (the service, or the class) and staff member,
+    rows of its times, state, client, title (the service, or the class) and staff member,
     read as values since a busy day has a hundred of them."""
     start, end = local_day_bounds(day, business.zone)
     return (Appointment.objects.for_business(business)
             .filter(starts_at__gte=start, starts_at__lt=end)
             .order_by("starts_at", "staff_member__position", "pk")
-            .values("pk", "starts_at", "state", "client__first_name", "client__last_name",
+            .values("pk", "starts_at", "ends_at", "state", "arrived_at", "started_at",
+                    "client__first_name", "client__last_name",
                     staff_name=F("staff_member__name"),
                     title=Coalesce("service__name", "class_session__class_type__name")))
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from booking.models import AppointmentState
 from core import dates
@@ -102,12 +102,24 @@ def _stats(business, figures: dashboard.Figures, locale: str) -> list[dict]:
 
 
 def _agenda(business, today) -> list[dict]:
-    """Today's appointments, their time and state worded and their link made once each."""
+    """Today's appointments for the desk: their times and state worded (a booked client
+    who arrived or whose service started says so) and their link made once each."""
     states = dict(AppointmentState.choices)
-    return [{**row, "time": dates.format_time(row["starts_at"]),
-             "state_label": states.get(row["state"], row["state"]),
-             "url": reverse("booking:appointment-detail", args=[business.slug, row["pk"]])}
-            for row in dashboard.agenda(business=business, day=today)]
+    rows = []
+    for row in dashboard.agenda(business=business, day=today):
+        state = row["state"]
+        if state == AppointmentState.BOOKED and row["started_at"]:
+            state, label = "started", pgettext("agenda state", "In progress")
+        elif state == AppointmentState.BOOKED and row["arrived_at"]:
+            state, label = "arrived", pgettext("agenda state", "Arrived")
+        else:
+            label = states.get(state, state)
+        rows.append({**row, "state": state, "state_label": label,
+                     "time": dates.format_time(row["starts_at"]),
+                     "end": dates.format_time(row["ends_at"]),
+                     "url": reverse("booking:appointment-detail",
+                                    args=[business.slug, row["pk"]])})
+    return rows
 
 
 @reads_from_replica
