@@ -154,7 +154,8 @@ def format_time(value: datetime | time, language: str | None = None,
 
 @lru_cache(maxsize=1024)
 def _short_time(clock: time, locale: str) -> str:
-    # A day's agenda repeats a few dozen times over and over; Babel takes long for each.
+    # A busy day's agenda shows the same few dozen times again and again, and Babel is
+    # slow at each.
     return babel_time(clock, "short", locale=locale)
 
 

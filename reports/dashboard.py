@@ -241,7 +241,6 @@ class AnyOf(Lookup):
     """`field = ANY(%s)`, the values as one array parameter: a month's thousand ids cost
     more to bind one by one (`IN (%s, %s, ...)`) than the lines cost to read."""
 
-    lookup_name = "any_of"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
