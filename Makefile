@@ -46,9 +46,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# Two workers share the machine's two cores (each on its own test database, cache keys and
+# Celery queue); the tests that restart PostgreSQL or Redis run alone afterwards (exit code 5:
+# PYTEST_ARGS chose none of them).
+PYTEST_WORKERS ?= 2
+
 test: install messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not exclusive" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m exclusive $(PYTEST_ARGS) || test $$? -eq 5
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -107,6 +107,28 @@ def wait_for_port(port: int, deadline: float) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def warm_up(port: int, token: str, deadline: float) -> None:
+    """Every worker imports Django on its first request: as many requests at once as
+    there are threads, until they all answer, so that the crowd measures the app and
+    not the workers' start."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.request import Request, urlopen
+
+    def ask(_n):
+        request = Request(f"http://127.0.0.1:{port}/api/v1/business/",
+                          headers={"Authorization": f"Token {token}"})
+        with urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+            return answer.status
+    with ThreadPoolExecutor(WORKERS * THREADS) as pool:
+        while time.monotonic() < deadline:
+            try:
+                if set(pool.map(ask, range(WORKERS * THREADS * 2))) == {200}:
+                    return
+            except OSError:
+                time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer")
+
+
 def sweep_until(stop: threading.Event, credited: list) -> None:
     """The crediting job, every few seconds, as beat would run it."""
     while not stop.is_set():
@@ -123,8 +145,11 @@ def percentile_rows(stats_csv: Path) -> dict[str, dict]:
     return rows
 
 
-def main() -> None:
-    setup = make_business()
+def run_locust(setup: dict, *, users: int = USERS, seconds: int = SECONDS,
+               spawn_rate: int = SPAWN_RATE, name: str = "load") -> tuple[dict, int]:
+    """gunicorn on a free port, the crediting job sweeping, and the locust crowd against
+    the business of `setup` (make_business). Returns locust's rows by name and the
+    appointments credited meanwhile."""
     port = free_port()
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "load-" + "x" * 50,
            "SITE_URL": f"http://127.0.0.1:{port}",
@@ -138,14 +163,15 @@ def main() -> None:
          "--log-level", "warning"], cwd=PROJECT_DIR, env={**env, "GUNICORN_ACCESS_LOG": ""})
     stop, credited = threading.Event(), []
     sweeper = threading.Thread(target=sweep_until, args=(stop, credited))
+    prefix = PROJECT_DIR / "var" / name
     try:
         wait_for_port(port, time.monotonic() + 30)
+        warm_up(port, setup["token"], time.monotonic() + 60)
         sweeper.start()
-        prefix = PROJECT_DIR / "var" / "load"
         prefix.parent.mkdir(exist_ok=True)
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(PROJECT_DIR / "bench" / "locustfile.py"),
-             "--headless", "-u", str(USERS), "-r", str(SPAWN_RATE), "-t", f"{SECONDS}s",
+             "--headless", "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary"],
             cwd=PROJECT_DIR, env=env, check=False, stdout=subprocess.DEVNULL)
     finally:
@@ -154,12 +180,16 @@ def main() -> None:
         server.wait(timeout=30)
         if sweeper.is_alive():
             sweeper.join()
+    return percentile_rows(prefix.with_name(f"{name}_stats.csv")), sum(credited)
 
-    rows = percentile_rows(prefix.with_name("load_stats.csv"))
+
+def main() -> None:
+    setup = make_business()
+    rows, credited = run_locust(setup)
     business = Business.objects.get(pk=setup["business"])
     double_bookings = _double_bookings(business)
     violations = _ledger_violations(business)
-    report(rows, double_bookings, violations, sum(credited))
+    report(rows, double_bookings, violations, credited)
 
 
 def _double_bookings(business) -> int:

@@ -149,7 +149,14 @@ def format_time(value: datetime | time, language: str | None = None,
                 time_zone: str | None = None) -> str:
     """"20:07" in Paris, "8:07 PM" in New York; a datetime in the business's zone."""
     clock = _local(value, time_zone).time() if isinstance(value, datetime) else value
-    return babel_time(clock, "short", locale=babel_locale(language, time_zone))
+    return _short_time(clock, babel_locale(language, time_zone))
+
+
+@lru_cache(maxsize=1024)
+def _short_time(clock: time, locale: str) -> str:
+    # A busy day's agenda shows the same few dozen times again and again, and Babel is
+    # slow at each.
+    return babel_time(clock, "short", locale=locale)
 
 
 def _join(day: str, clock: str, locale: str) -> str:

@@ -27,10 +27,12 @@ def lock_accounts(business, client_ids) -> dict[int, PointsAccount]:
 
 
 def _with_expiry(accounts):
-    """The program's expiry read with the lock, in the same query: a posting needs it
-    and would otherwise cost one more round trip."""
-    program = Program.objects.filter(business=OuterRef("business")).values("expiry_months")
-    return accounts.annotate(program_expiry_months=Subquery(program[:1]))
+    """The program's expiry and notice read with the lock, in the same query: a posting
+    needs them and would otherwise cost one more round trip."""
+    program = Program.objects.filter(business=OuterRef("business"))
+    return accounts.annotate(
+        program_expiry_months=Subquery(program.values("expiry_months")[:1]),
+        program_expiry_notice_days=Subquery(program.values("expiry_notice_days")[:1]))
 
 
 def lock_account(business, client_id: int) -> PointsAccount:
@@ -47,21 +49,23 @@ def _lock_existing_account(business_id: int, client_id: int) -> PointsAccount | 
     """Every posting starts here, so the statement is written out: the ORM took longer
     to build it than PostgreSQL takes to run it (bench/ledger.py)."""
     quote = connection.ops.quote_name
+    program = (f"FROM {quote(Program._meta.db_table)} "
+               f"WHERE {quote('business_id')} = %s")
     sql = (f"SELECT {', '.join(quote(name) for name in _LOCKED_ACCOUNT_FIELDS)}, "  # noqa: S608 - names from the models
-           f"(SELECT {quote('expiry_months')} FROM {quote(Program._meta.db_table)} "
-           f"WHERE {quote('business_id')} = %s) "
+           f"(SELECT {quote('expiry_months')} {program}), "
+           f"(SELECT {quote('expiry_notice_days')} {program}) "
            f"FROM {quote(PointsAccount._meta.db_table)} "
            f"WHERE {quote('business_id')} = %s AND {quote('client_id')} = %s")
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [business_id, business_id, client_id])
+        cursor.execute(sql, [business_id, business_id, business_id, client_id])
         row = cursor.fetchone()
     if row is None:
         return None
     account = PointsAccount.from_db(connection.alias, _LOCKED_ACCOUNT_FIELDS,
                                     row[:len(_LOCKED_ACCOUNT_FIELDS)])
-    account.program_expiry_months = row[-1]
+    account.program_expiry_months, account.program_expiry_notice_days = row[-2:]
     return account
 
 

@@ -165,6 +165,13 @@ class PointsAccount(TenantModel):
     expiry_checked_at = models.DateTimeField(null=True, blank=True)
     # Points expiring up to here have been announced to the client.
     expiry_warned_until = models.DateTimeField(null=True, blank=True)
+    # The expiry sweeps' due times, so that they read what is due through a partial index
+    # however long the history (services/expiry.py): when the next of the account's
+    # points not yet checked expire, and when the next expiry not yet announced is to
+    # be announced. Never later than the truth (an early one costs a look, no more);
+    # None: nothing to do until an entry with an expiry is written.
+    next_expiry_at = models.DateTimeField(null=True, blank=True)
+    next_warning_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("points account")
@@ -174,6 +181,12 @@ class PointsAccount(TenantModel):
                                     name="loyalty_one_account_per_client"),
             models.CheckConstraint(condition=Q(balance__gte=0),
                                    name="loyalty_account_balance_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["next_expiry_at", "id"], name="loyalty_account_expiry_due",
+                         condition=Q(next_expiry_at__isnull=False)),
+            models.Index(fields=["next_warning_at", "id"], name="loyalty_account_warning_due",
+                         condition=Q(next_warning_at__isnull=False)),
         ]
 
 

@@ -18,9 +18,9 @@ def on_appointment_state_changed(*, appointment, from_state, to_state, **_kwargs
                                            to_state=to_state)
 
 
-def on_appointment_saved(*, instance, created, **_kwargs) -> None:
+def on_appointment_saved(*, instance, created, update_fields=None, **_kwargs) -> None:
     """The crediting queue follows the appointment row itself, whatever saved it."""
-    credit_queue.follow_appointment(instance, created=created)
+    credit_queue.follow_appointment(instance, created=created, update_fields=update_fields)
 
 
 def on_extension_switched(*, business, extension, enabled, **_kwargs) -> None:

@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 
+from booking.models import Appointment
 from checkout.models import InvoiceLine, InvoiceState, LineKind, Payment
 from core.dates import local_day_bounds
 from reports.models import CommissionRate
@@ -61,18 +62,32 @@ def sold_lines(*, business: Business, date_from: date | None = None,
     return lines
 
 
+def _first_visit(business: Business) -> QuerySet[InvoiceLine]:
+    return (InvoiceLine.objects.for_business(business)
+            .filter(invoice=OuterRef("invoice"), appointment__isnull=False).order_by("pk"))
+
+
+def line_staff_id(business: Business, *, probe: bool = False):
+    """A line's staff member's id, as `with_staff` credits it. `probe` reads the line's
+    appointment with a subquery, an index probe per line, where the join of `with_staff`
+    may be hashed over every appointment: for a few lines out of many."""
+    own = F("appointment__staff_member_id")
+    if probe:
+        own = Subquery(Appointment.objects.for_business(business)
+                       .filter(pk=OuterRef("appointment_id")).order_by()
+                       .values("staff_member_id"))
+    return Coalesce(own, Subquery(
+        _first_visit(business).values("appointment__staff_member_id")[:1]),
+        output_field=IntegerField())
+
+
 def with_staff(lines: QuerySet[InvoiceLine], business: Business) -> QuerySet[InvoiceLine]:
     """Lines with `staff_id` and `staff_name`: the appointment's staff member, or that of
     the invoice's first appointment (a product sold at the same visit), or none."""
-    first_visit = (InvoiceLine.objects.for_business(business)
-                   .filter(invoice=OuterRef("invoice"), appointment__isnull=False)
-                   .order_by("pk"))
     return lines.annotate(
-        staff_id=Coalesce("appointment__staff_member_id", Subquery(
-            first_visit.values("appointment__staff_member_id")[:1]),
-            output_field=IntegerField()),
+        staff_id=line_staff_id(business),
         staff_name=Coalesce("appointment__staff_member__name", Subquery(
-            first_visit.values("appointment__staff_member__name")[:1]), Value(""),
+            _first_visit(business).values("appointment__staff_member__name")[:1]), Value(""),
             output_field=CharField()))
 
 

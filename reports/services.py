@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, storages
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -230,11 +230,22 @@ def set_commission_rate(*, business: Business, staff_member, rate: Decimal, serv
         "item": (_("Choose a service or a product, not both.")
                  if service is not None and product is not None else None),
     })
-    found = CommissionRate.objects.for_business(business).select_for_update().filter(
-        staff_member=staff_member, service=service, product=product).first()
+    same = CommissionRate.objects.for_business(business).select_for_update().filter(
+        staff_member=staff_member, service=service, product=product)
+    found = same.first()
     if found is None:
-        return CommissionRate.objects.create(business=business, staff_member=staff_member,
-                                             service=service, product=product, rate=rate)
+        try:
+            # A savepoint: another manager may be saving the same new rate this moment.
+            with transaction.atomic():
+                return CommissionRate.objects.create(
+                    business=business, staff_member=staff_member, service=service,
+                    product=product, rate=rate)
+        except IntegrityError:
+            # Theirs was saved first: this save changes it, as if made just after.
+            found = same.first()
+        if found is None:
+            raise ValidationError(
+                {"rate": _("This rate was being changed at the same time. Save it again.")})
     found.rate = rate
     found.save(update_fields=["rate"])
     return found

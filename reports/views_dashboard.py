@@ -5,11 +5,13 @@ from datetime import time
 
 from babel.numbers import format_decimal, format_percent
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
+from booking.models import AppointmentState
 from core import dates
 from core.money import format_money
 from core.replica import reads_from_replica
@@ -99,6 +101,27 @@ def _stats(business, figures: dashboard.Figures, locale: str) -> list[dict]:
     ]
 
 
+def _agenda(business, today) -> list[dict]:
+    """Today's appointments for the desk: their times and state worded (a booked client
+    who arrived or whose service started says so) and their link made once each."""
+    states = dict(AppointmentState.choices)
+    rows = []
+    for row in dashboard.agenda(business=business, day=today):
+        state = row["state"]
+        if state == AppointmentState.BOOKED and row["started_at"]:
+            state, label = "started", pgettext("agenda state", "In progress")
+        elif state == AppointmentState.BOOKED and row["arrived_at"]:
+            state, label = "arrived", pgettext("agenda state", "Arrived")
+        else:
+            label = states.get(state, state)
+        rows.append({**row, "state": state, "state_label": label,
+                     "time": dates.format_time(row["starts_at"]),
+                     "end": dates.format_time(row["ends_at"]),
+                     "url": reverse("booking:appointment-detail",
+                                    args=[business.slug, row["pk"]])})
+    return rows
+
+
 @reads_from_replica
 def home(request):
     """Called by booking's home view (booking.hooks), which checked the membership."""
@@ -127,5 +150,5 @@ def home(request):
         "bookings_chart": mark_safe(bookings_chart),  # noqa: S308
         "top_services": dashboard.top_services(business=business, period=period),
         "top_staff": dashboard.top_staff(business=business, period=period),
-        "agenda": dashboard.agenda(business=business, day=today),
+        "agenda": _agenda(business, today),
     })

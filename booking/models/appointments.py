@@ -127,6 +127,10 @@ class Appointment(TenantModel):
             # The loyalty crediting sweep walks appointments by end time.
             models.Index(fields=["business", "ends_at", "id"]),
             models.Index(fields=["staff_member", "busy_from"]),
+            # "Is this staff member busy then?" for a booking to come: what ends after
+            # its start, without the member's years of past visits (docs/scale.md).
+            models.Index(fields=["staff_member", "busy_until"],
+                         name="appointment_staff_busy_until"),
             models.Index(fields=["client", "starts_at"]),
         ]
 

@@ -21,9 +21,17 @@ def _delay_of(business_id: int) -> timedelta | None:
     return None if hours is None else timedelta(hours=hours)
 
 
-def follow_appointment(appointment: Appointment, *, created: bool) -> None:
+# What the queue row follows: whether the appointment may earn, and when it is due.
+FOLLOWED_FIELDS = frozenset({"state", "ends_at"})
+
+
+def follow_appointment(appointment: Appointment, *, created: bool,
+                       update_fields: frozenset[str] | None = None) -> None:
     """An appointment was saved: queue it while it may earn, unqueue it when it may not
-    (cancelled, no-show; a no-show undone queues it again)."""
+    (cancelled, no-show; a no-show undone queues it again). A save of other fields only
+    (a note, a code) leaves the queue alone, without a query."""
+    if update_fields is not None and not FOLLOWED_FIELDS & update_fields:
+        return
     if appointment.state not in HOLDING_STATES:
         if not created:
             CreditDue.objects.filter(appointment_id=appointment.pk).delete()

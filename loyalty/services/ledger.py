@@ -10,12 +10,13 @@ constraint backs that up. Every batch written goes past the stamp card
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Sum, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -76,6 +77,7 @@ def write_entries(business: Business, accounts: dict[int, PointsAccount],
         PointsEntry.objects.bulk_create(rows)
     touched = {row.client_id: accounts[row.client_id] for row in rows}
     _update_balances(list(touched.values()), now)
+    _arm_expiry_sweeps(accounts, rows)
     running = dict(previous)
     changes = []
     for row in rows:
@@ -123,6 +125,27 @@ def _update_balances(accounts: list[PointsAccount], now: datetime) -> None:
             f"UPDATE {table} SET balance = batch.balance, updated_at = %s "
             f"FROM batch WHERE {table}.id = batch.id",
             [*params, connection.ops.adapt_datetimefield_value(now)])
+
+
+def _arm_expiry_sweeps(accounts: dict[int, PointsAccount], rows: list[PointsEntry]) -> None:
+    """Bring the accounts' expiry due times forward to the new entries' expiries: one
+    UPDATE per distinct expiry in the batch (a crediting batch has one), none for
+    entries that never expire."""
+    by_expiry: dict[datetime, set[int]] = {}
+    for row in rows:
+        if row.expires_at is not None:
+            by_expiry.setdefault(row.expires_at, set()).add(row.client_id)
+    for expires_at, client_ids in by_expiry.items():
+        locked = [accounts[client_id] for client_id in client_ids]
+        # An entry expires only under a program with an expiry: its notice came with the
+        # lock (locks.py), the same for every account of the business.
+        warn_at = expires_at - timedelta(days=locked[0].program_expiry_notice_days)
+        ids = [account.pk for account in locked]
+        # Least of Coalesce: a NULL due time means nothing due yet on every database.
+        PointsAccount.objects.filter(pk__in=ids).update(
+            next_expiry_at=Least(Coalesce("next_expiry_at", Value(expires_at)),
+                                 Value(expires_at)),
+            next_warning_at=Least(Coalesce("next_warning_at", Value(warn_at)), Value(warn_at)))
 
 
 def post_entry(*, business: Business, client: Client, kind: str, points: int,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from booking.models import ClassType, Service
 from loyalty import locks
 from loyalty.models import MAX_POINTS, CatalogPoints, Program, ProgramPeriod
-from loyalty.services import credit_queue
+from loyalty.services import credit_queue, expiry
 from tenancy.models import Business
 
 PROGRAM_FIELDS = (
@@ -36,6 +36,8 @@ def update_program(*, business: Business, **values) -> Program:
     program.save()
     if "crediting_delay_hours" in values:
         credit_queue.delay_changed(business, program.crediting_delay_hours)
+    if business.loyalty_enabled and {"expiry_months", "expiry_notice_days"} & set(values):
+        expiry.arm_business(business)
     return program
 
 
@@ -61,8 +63,10 @@ def on_loyalty_switched(*, business: Business, enabled: bool, now: datetime | No
             current.save(update_fields=["ended_at"])
         if enabled:
             credit_queue.queue_business(business, now=now)
+            expiry.arm_business(business, now=now)
         else:
             credit_queue.unqueue_business(business)
+            expiry.disarm_business(business)
 
 
 @transaction.atomic(durable=True)

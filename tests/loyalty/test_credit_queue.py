@@ -143,3 +143,25 @@ def test_the_idle_claim_is_an_index_probe_on_postgresql(business, fan, colour):
         finally:
             cursor.execute("RESET enable_seqscan")
     assert "loyalty_credit_due_order" in plan
+
+
+def test_a_save_of_other_fields_leaves_the_queue_alone(business, fan, colour):
+    appointment = AppointmentFactory(business=business, client=fan, service=colour)
+    CreditDue.objects.filter(appointment=appointment).delete()
+    appointment.notes = "Prefers the window seat"
+    with CaptureQueriesContext(connection) as saved:
+        appointment.save(update_fields=["notes"])
+    assert [query["sql"] for query in saved.captured_queries
+            if "loyalty_" in query["sql"]] == []
+    assert due_at(appointment) is None
+
+
+def test_a_save_naming_the_state_or_the_end_still_moves_the_queue(business, fan, colour):
+    appointment = AppointmentFactory(business=business, client=fan, service=colour)
+    appointment.ends_at += timedelta(hours=2)
+    appointment.busy_until = appointment.ends_at
+    appointment.save(update_fields=["ends_at", "busy_until"])
+    assert due_at(appointment) == appointment.ends_at + timedelta(hours=3)
+    appointment.state = AppointmentState.CANCELLED
+    appointment.save(update_fields=["state", "notes"])
+    assert due_at(appointment) is None

@@ -340,3 +340,52 @@ def test_the_crediting_queue_starts_with_what_the_job_still_has_to_handle():
             (to_come.pk, to_come.ends_at + timedelta(hours=3))}
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+BEFORE_DUE_TIMES = [("loyalty", "0010_credit_queue")]
+DUE_TIMES = [("loyalty", "0011_expiry_due_times")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_expiry_due_times_start_from_each_account_s_entries():
+    # Given, before the due times: a business on with a 12-month expiry and a 14-day
+    # notice, whose client has a lot checked already and one to come; and a business off
+    on = BusinessFactory(loyalty_enabled=True, accept_payments_enabled=True,
+                         client_login_enabled=True, coupons_gift_cards_enabled=True)
+    off = BusinessFactory()
+    now = timezone.now()
+    checked, to_come = now - timedelta(days=10), now + timedelta(days=40)
+    try:
+        old = migrate(BEFORE_DUE_TIMES)
+        old.get_model("loyalty", "Program").objects.create(business_id=on.pk, expiry_months=12,
+                                                           expiry_notice_days=14)
+        accounts = {}
+        for business in (on, off):
+            client = ClientFactory(business=business)
+            accounts_then = old.get_model("loyalty", "PointsAccount").objects
+            account = accounts_then.create(business_id=business.pk, client_id=client.pk,
+                                           expiry_checked_at=now - timedelta(days=1))
+            entries = old.get_model("loyalty", "PointsEntry").objects
+            for balance, expires_at in ((2, checked), (5, to_come)):
+                entries.create(business_id=business.pk, account_id=account.pk,
+                               client_id=client.pk, kind="adjust", points=balance - (
+                                   2 if balance == 5 else 0), balance_after=balance,
+                               description="gift", expires_at=expires_at,
+                               created_at=now - timedelta(days=300))
+            # The balance follows its entries (a trigger checks it).
+            accounts_then.filter(pk=account.pk).update(balance=5)
+            accounts[business.pk] = account.pk
+
+        # When the due times' migration runs
+        new = migrate(DUE_TIMES)
+
+        # Then the account of the business on is due at its unchecked lot, and warned
+        # 14 days before; the business off's is not due at all
+        due = new.get_model("loyalty", "PointsAccount").objects
+        assert due.filter(pk=accounts[on.pk]).values_list(
+            "next_expiry_at", "next_warning_at").get() == (to_come,
+                                                           to_come - timedelta(days=14))
+        assert due.filter(pk=accounts[off.pk]).values_list(
+            "next_expiry_at", "next_warning_at").get() == (None, None)
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

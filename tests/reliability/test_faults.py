@@ -42,7 +42,7 @@ from tests.loyalty.test_crash import make_due_appointments
 
 CI = os.environ.get("CI", "").lower() == "true"
 pytestmark = [
-    pytest.mark.celery, pytest.mark.postgres, pytest.mark.redis,
+    pytest.mark.exclusive, pytest.mark.celery, pytest.mark.postgres, pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not (CI or os.environ.get("SALONBOOK_FAULTS")),
                        reason="restarts PostgreSQL and Redis: runs under CI=true or with "

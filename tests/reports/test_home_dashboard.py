@@ -226,6 +226,37 @@ def test_todays_agenda_links_each_appointment(client, business, staff):
     assert "Zoé" in page
 
 
+def test_todays_agenda_reads_as_the_desks_list_of_times_clients_and_states(client, business,
+                                                                           staff):
+    # Given today's visits: one done, one whose client is here, one started, one cancelled
+    stylist = StaffMemberFactory(business=business, name="Zoé")
+    today = dashboard.timezone.localdate(timezone=business.zone)
+    now = dashboard.timezone.now()
+    done = book(business, stylist, today, 9, "completed", minutes=45)
+    here = book(business, stylist, today, 10, "booked")
+    here.arrived_at = now
+    here.save()
+    started = book(business, stylist, today, 11, "booked")
+    started.arrived_at = started.started_at = now
+    started.save()
+    book(business, stylist, today, 12, "cancelled")
+    client.force_login(staff)
+
+    page = client.get(home(business)).content.decode()
+
+    # Then each row says its start and end, client, service, staff member and state, in order
+    agenda = page[page.index('<ol class="agenda">'):page.index("</ol>")]
+    assert [agenda.index(f">{hour}:00<") for hour in ("09", "10", "11", "12")] == sorted(
+        agenda.index(f">{hour}:00<") for hour in ("09", "10", "11", "12"))
+    assert ">09:45<" in agenda
+    assert f"{done.client.first_name} {done.client.last_name}" in agenda
+    assert done.service.name in agenda
+    for state, label in [("completed", "Completed"), ("arrived", "Arrived"),
+                         ("started", "In progress"), ("cancelled", "Cancelled")]:
+        assert f'agenda-item agenda-{state}"' in agenda
+        assert f'<span class="agenda-state">{label}</span>' in agenda
+
+
 def test_a_bad_period_is_said_and_the_week_shown(client, business, owner):
     client.force_login(owner)
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0009_appointment_arrived_started'),
+        ('booking', '0010_appointment_staff_busy_until_index'),
     ]
 
     operations = [
