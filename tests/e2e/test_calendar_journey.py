@@ -20,6 +20,7 @@ def sign_in(page: Page, user) -> None:
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile("login"))
 
 
 def test_staff_mark_a_past_appointment_no_show_from_its_page(page: Page, business, staff):
