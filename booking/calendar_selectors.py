@@ -357,13 +357,14 @@ def _wall(moment: datetime, tz) -> str:
     return moment.astimezone(tz).replace(tzinfo=None).isoformat(timespec="minutes")
 
 
-def _state_class(appointment: Appointment) -> str:
-    if appointment.state == AppointmentState.BOOKED:
-        if appointment.started_at is not None:
+def _state_class(state: str, *, arrived_at: datetime | None, started_at: datetime | None
+                 ) -> str:
+    if state == AppointmentState.BOOKED:
+        if started_at is not None:
             return "ev-started"
-        if appointment.arrived_at is not None:
+        if arrived_at is not None:
             return "ev-arrived"
-    return STATE_CLASSES.get(appointment.state, "ev-booked")
+    return STATE_CLASSES.get(state, "ev-booked")
 
 
 def _gaps(day: date, working: list, tz) -> list[tuple[datetime, datetime]]:
@@ -423,15 +424,24 @@ def calendar_feed(*, business: Business, first_day: date, last_day: date,
         events.extend({"start": _wall(first, tz), "end": _wall(last, tz), "title": exception.note,
                        "resourceIds": [pk], "display": "background",
                        "classNames": ["ev-time-off"]} for pk in sorted(members))
-    for appointment in (_appointments(business, start, end).filter(staff_member__in=ids)
-                        .exclude(state=AppointmentState.CANCELLED)):
+    # Plain rows rather than models: a busy week is hundreds of appointments.
+    rows = (_appointments(business, start, end).filter(staff_member__in=ids)
+            .exclude(state=AppointmentState.CANCELLED)
+            .values_list("pk", "staff_member_id", "starts_at", "ends_at", "state", "arrived_at",
+                         "started_at", "used_reward", "client__first_name",
+                         "client__last_name", "service__name"))
+    for (pk, staff_id, starts_at, ends_at, state, arrived_at, started_at, reward, first_name,
+         last_name, service_name) in rows:
+        client_name = f"{first_name} {last_name}".strip()
         events.append({
-            "id": f"a{appointment.pk}", "resourceIds": [appointment.staff_member_id],
-            "start": _wall(appointment.starts_at, tz), "end": _wall(appointment.ends_at, tz),
-            "title": f"{appointment.client.full_name} · {appointment.service.name}",
-            "editable": appointment.state == AppointmentState.BOOKED,
-            "classNames": [_state_class(appointment)],
-            "extendedProps": {"kind": "appointment", "pk": appointment.pk}})
+            "id": f"a{pk}", "resourceIds": [staff_id],
+            "start": _wall(starts_at, tz), "end": _wall(ends_at, tz),
+            # The loyalty reward's stamp, as the list view and the client's page show it.
+            "title": f"{'★ ' if reward else ''}{client_name} · {service_name}",
+            "editable": state == AppointmentState.BOOKED,
+            "classNames": [_state_class(state, arrived_at=arrived_at, started_at=started_at),
+                           *(["ev-reward"] if reward else [])],
+            "extendedProps": {"kind": "appointment", "pk": pk}})
     for session in catalog_selectors.class_sessions(business=business).filter(
             starts_at__lt=end, ends_at__gt=start, staff_member__in=ids):
         events.append({

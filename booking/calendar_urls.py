@@ -12,6 +12,8 @@ urlpatterns = [
     path("calendar/list/", calendar.calendar_day, name="calendar-list"),
     path("calendar/list/week/", calendar.calendar_week, name="calendar-list-week"),
     path("appointments/new/", calendar.appointment_new, name="appointment-new"),
+    # The calendar's side panel: book from a free cell without leaving the calendar.
+    path("appointments/book/", calendar_board.appointment_panel, name="appointment-panel"),
     path("appointments/clients/", calendar.client_search, name="appointment-client-search"),
     path("appointments/<int:appointment_pk>/", calendar.appointment_detail,
          name="appointment-detail"),

@@ -106,6 +106,24 @@ class AppointmentForm(LocalStartForm):
             business=business, active_only=True)
 
 
+class DeskBookingForm(AppointmentForm):
+    """The calendar's side panel: the new appointment form's fields, and a client on file
+    or, by default, a walk-in whose name and phone may be typed on the spot."""
+
+    client = forms.ModelChoiceField(
+        label=_("Client"), queryset=None, required=False,
+        error_messages={"invalid_choice": _("Choose a client from the list.")})
+    walk_in_name = forms.CharField(label=_("Walk-in's name"), max_length=161, required=False)
+    walk_in_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, business=business, **kwargs)
+        self.fields["client"].queryset = selectors.clients(business=business)
+        # The cell gave the staff member and the time: what is left to choose is the service.
+        self.fields["service"].widget.attrs["autofocus"] = True
+        self.fields["notes"].widget.attrs["rows"] = 1
+
+
 class RepeatForm(forms.Form):
     """Optional: "every N weeks", until a date or a number of times."""
 

@@ -144,9 +144,9 @@ def working_time(*, business: Business, staff_member_id: int, day: date) -> list
                              weekly=weekly, exceptions=exceptions)
 
 
-def staff_is_free(*, business: Business, staff_member_id: int, busy_from: datetime,
-                  busy_until: datetime, ignore_appointment_id: int | None = None) -> bool:
-    """Inside one working interval, and clear of every appointment and class session."""
+def within_working_hours(*, business: Business, staff_member_id: int, busy_from: datetime,
+                         busy_until: datetime) -> bool:
+    """The whole of [busy_from, busy_until) falls inside one working interval."""
     tz = business.zone
     first_day = busy_from.astimezone(tz).date()
     last_day = (busy_until - timedelta(microseconds=1)).astimezone(tz).date()
@@ -154,8 +154,21 @@ def staff_is_free(*, business: Business, staff_member_id: int, busy_from: dateti
                     for interval in working_time(business=business,
                                                  staff_member_id=staff_member_id,
                                                  day=first_day + timedelta(days=offset)))
-    if not any(w.start <= busy_from and busy_until <= w.end for w in working):
-        return False
+    return any(w.start <= busy_from and busy_until <= w.end for w in working)
+
+
+def staff_is_free(*, business: Business, staff_member_id: int, busy_from: datetime,
+                  busy_until: datetime, ignore_appointment_id: int | None = None) -> bool:
+    """Inside one working interval, and clear of every appointment and class session."""
+    return within_working_hours(business=business, staff_member_id=staff_member_id,
+                                busy_from=busy_from, busy_until=busy_until) and is_clear(
+        business=business, staff_member_id=staff_member_id, busy_from=busy_from,
+        busy_until=busy_until, ignore_appointment_id=ignore_appointment_id)
+
+
+def is_clear(*, business: Business, staff_member_id: int, busy_from: datetime,
+             busy_until: datetime, ignore_appointment_id: int | None = None) -> bool:
+    """No appointment or class session of the staff member overlaps the time."""
     clashes = (Appointment.objects.for_business(business).holding()
                .filter(service__isnull=False, staff_member_id=staff_member_id)
                .overlapping(busy_from, busy_until).exclude(pk=ignore_appointment_id))

@@ -27,11 +27,12 @@ from booking.services.appointments import (
     ARRIVED,
     STARTED,
     book_appointment,
+    book_at_desk,
     mark_progress,
     set_appointment_state,
 )
 from booking.services.schedule import add_schedule_exception
-from tenancy.models import Business
+from tenancy.models import Business, Role, StaffMembership
 
 # (client first name, service, days from today, local hour, what happened)
 ATELIER_DIARY = [
@@ -188,6 +189,32 @@ def _busy_week(business: Business) -> None:
     _mark(business, sorted(booked, key=lambda a: (a.starts_at, a.pk)), now)
 
 
+# The walk-in who came in this morning without a booking, booked at the desk from the
+# calendar's panel (a name typed, no client record searched for).
+WALK_IN = {"atelier-lumiere": "Inès Roche", "studio-kvitka": "Марта Коваль"}
+
+
+def _walk_in(business: Business, now) -> None:
+    """The next free quarter hour today of the first staff member who has one."""
+    owner = (StaffMembership.objects.for_business(business).filter(role=Role.OWNER)
+             .select_related("user").first())
+    service = Service.objects.for_business(business).filter(is_active=True).order_by("pk")
+    local = timezone.localtime(now, timezone=business.zone)
+    first = local.replace(second=0, microsecond=0) + timedelta(minutes=15 - local.minute % 15)
+    for member in StaffMember.objects.for_business(business).filter(is_active=True):
+        performed = service.filter(staff=member).first()
+        start = first
+        while performed and start.date() == local.date():
+            try:
+                book_at_desk(business=business, client=None, walk_in_name=WALK_IN[business.slug],
+                             service=performed, staff_member=member, start=start,
+                             booked_by=owner.user if owner else None, now=now)
+            except ValidationError:
+                start += timedelta(minutes=15)
+                continue
+            return
+
+
 def load(businesses: dict[str, Business]) -> None:
     for slug, diary in (("atelier-lumiere", ATELIER_DIARY), ("studio-kvitka", KVITKA_DIARY)):
         business = businesses[slug]
@@ -195,3 +222,4 @@ def load(businesses: dict[str, Business]) -> None:
             continue
         _diary(business, diary)
         _busy_week(business)
+        _walk_in(business, timezone.now())

@@ -81,6 +81,16 @@ def _empty_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A back office request leaves its reader's language active in the thread (the next
+    request sets its own); the next test starts in the default language all the same."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_runtest_setup(item):
     reason = _missing_service(item)
     if reason is None:

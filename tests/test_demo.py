@@ -73,6 +73,11 @@ def test_the_demo_loads_whatever_day_of_the_week_it_is(weekday):
         assert len(set(today.values_list("staff_member", flat=True))) >= 2
         assert today.count() >= 9
         assert today.filter(arrived_at__isnull=False, state=AppointmentState.BOOKED).exists()
+        # A walk-in booked at the desk later today, as the calendar's panel books one.
+        walk_in = today.get(client__first_name="Inès", client__last_name="Roche")
+        assert walk_in.starts_at > now
+        assert walk_in.booked_by.email == "owner@salonbook.test"
+        assert walk_in.is_walk_in
 
 
 def test_the_demo_has_a_month_of_sales_across_staff_and_tenders_with_commissions():

@@ -4,6 +4,7 @@ from booking.models.appointments import (
     AppointmentEvent,
     AppointmentSeries,
     AppointmentState,
+    AppointmentStep,
     ClientMembership,
     MembershipPlan,
     WaitlistEntry,
@@ -14,6 +15,7 @@ from booking.models.schedule import ScheduleException, Weekday, WorkingHours
 
 __all__ = [
     "HOLDING_STATES", "Appointment", "AppointmentEvent", "AppointmentSeries", "AppointmentState",
+    "AppointmentStep",
     "ClassSession", "ClassType", "Client", "ClientMembership", "MembershipPlan",
     "ScheduleException", "Service", "ServiceStaff", "StaffMember", "WaitlistEntry", "Weekday",
     "WorkingHours",

@@ -19,6 +19,13 @@ class AppointmentState(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
+class AppointmentStep(models.TextChoices):
+    """Front desk progress of a booked appointment; its history records each step."""
+
+    ARRIVED = "arrived", _("Arrived")
+    STARTED = "started", _("Started")
+
+
 # States that hold the staff member's time (or a seat).
 HOLDING_STATES = (AppointmentState.BOOKED, AppointmentState.COMPLETED)
 
@@ -156,7 +163,9 @@ class AppointmentEvent(TenantModel):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     from_state = models.CharField(max_length=10, choices=AppointmentState.choices, blank=True)
-    to_state = models.CharField(max_length=10, choices=AppointmentState.choices)
+    # A state, or a step of a booked appointment's progress (arrived, started).
+    to_state = models.CharField(max_length=10,
+                                choices=AppointmentState.choices + AppointmentStep.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
@@ -164,6 +173,10 @@ class AppointmentEvent(TenantModel):
 
     class Meta:
         ordering = ["changed_at", "pk"]
+
+    @property
+    def is_step(self) -> bool:
+        return self.to_state in AppointmentStep.values
 
 
 class WaitlistEntry(TenantModel):

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -21,17 +21,22 @@ from booking.models import (
     AppointmentEvent,
     AppointmentSeries,
     AppointmentState,
+    AppointmentStep,
     ClassSession,
     Client,
     Service,
     StaffMember,
     WaitlistEntry,
 )
+from booking.services import clients
 from core.validation import check_same_business
 from tenancy.models import Business
 
 SLOT_TAKEN = gettext_lazy("This time was just taken. Please choose another one.")
+OUTSIDE_HOURS = gettext_lazy("This time is outside working hours. Please choose another one.")
 MIN_DURATION_MINUTES, MAX_DURATION_MINUTES = 5, 12 * 60
+# The client record of a walk-in who gave no name, in the business's language.
+WALK_IN_NAME = gettext_lazy("Walk-in")
 SEAT_TAKEN = gettext_lazy("The last seat was just taken. You can join the waitlist.")
 
 # State changes staff may make from the calendar; cancelled is final.
@@ -87,6 +92,26 @@ def book_appointment(*, business: Business, client: Client, service: Service, st
                              notes=notes, code=code, now=now)
 
 
+@transaction.atomic(durable=True)
+def book_at_desk(*, business: Business, client: Client | None, service: Service,
+                 start: datetime, staff_member: StaffMember, booked_by: User,
+                 walk_in_name: str = "", walk_in_phone: str = "", notes: str = "",
+                 now: datetime | None = None) -> Appointment:
+    """Book from the calendar's side panel: for a client on file, or for a walk-in whose
+    client record is written in the same transaction, named as typed or "Walk-in"
+    (a refused time leaves no client behind)."""
+    if client is None:
+        first, _space, last = " ".join(walk_in_name.split()).partition(" ")
+        if not first:
+            with translation.override(business.language):
+                first = str(WALK_IN_NAME)
+        client = clients.create_client_record(business=business, first_name=first,
+                                              last_name=last, phone=walk_in_phone.strip())
+    return place_appointment(business=business, client=client, service=service, start=start,
+                             staff_member=staff_member, booked_by=booked_by, online=False,
+                             notes=notes, now=now)
+
+
 @transaction.atomic(savepoint=False)
 def place_appointment(*, business: Business, client: Client, service: Service, start: datetime,
                       staff_member: StaffMember | None = None, booked_by: User | None = None,
@@ -136,10 +161,19 @@ def _book(*, business, client, service, start, staff_member, booked_by, online, 
     busy_from = start - timedelta(minutes=service.buffer_before_minutes)
     busy_until = end + timedelta(minutes=service.buffer_after_minutes)
     not_before = now + timedelta(minutes=business.minimum_notice_minutes)
+    # Staff are told when nobody works then, rather than that the time was taken.
+    outside = not online
     for candidate in candidates:
-        free = (_is_offered_slot(business, service, candidate, start, not_before) if online
-                else selectors.staff_is_free(business=business, staff_member_id=candidate.pk,
-                                             busy_from=busy_from, busy_until=busy_until))
+        if online:
+            free = _is_offered_slot(business, service, candidate, start, not_before)
+        else:
+            working = selectors.within_working_hours(
+                business=business, staff_member_id=candidate.pk, busy_from=busy_from,
+                busy_until=busy_until)
+            outside = outside and not working
+            free = working and selectors.is_clear(
+                business=business, staff_member_id=candidate.pk, busy_from=busy_from,
+                busy_until=busy_until)
         if not free:
             continue
         try:
@@ -153,7 +187,7 @@ def _book(*, business, client, service, start, staff_member, booked_by, online, 
             raise ValidationError(SLOT_TAKEN) from clash
         _record(appointment, from_state="", to_state=AppointmentState.BOOKED, by=booked_by)
         return appointment
-    raise ValidationError(SLOT_TAKEN)
+    raise ValidationError(OUTSIDE_HOURS if outside and candidates else SLOT_TAKEN)
 
 
 @transaction.atomic(durable=True)
@@ -268,7 +302,7 @@ def set_appointment_state(*, business: Business, appointment: Appointment, state
     return appointment
 
 
-ARRIVED, STARTED = "arrived", "started"
+ARRIVED, STARTED = AppointmentStep.ARRIVED.value, AppointmentStep.STARTED.value
 
 
 @transaction.atomic(durable=True)
@@ -302,6 +336,10 @@ def mark_progress(*, business: Business, appointment: Appointment, step: str, by
         fields.append("started_at")
     if fields:
         appointment.save(update_fields=fields)
+    # The history shows each step once, as it shows state changes.
+    for field, done in (("arrived_at", ARRIVED), ("started_at", STARTED)):
+        if field in fields:
+            _record(appointment, from_state=appointment.state, to_state=done, by=by)
     return appointment
 
 
@@ -334,9 +372,12 @@ def move_appointment(*, business: Business, appointment: Appointment, start: dat
                    else appointment.ends_at - appointment.starts_at)
     busy_from = start - timedelta(minutes=service.buffer_before_minutes)
     busy_until = end + timedelta(minutes=service.buffer_after_minutes)
-    if not selectors.staff_is_free(business=business, staff_member_id=staff_member.pk,
-                                   busy_from=busy_from, busy_until=busy_until,
-                                   ignore_appointment_id=appointment.pk):
+    if not selectors.within_working_hours(business=business, staff_member_id=staff_member.pk,
+                                          busy_from=busy_from, busy_until=busy_until):
+        raise ValidationError(OUTSIDE_HOURS)
+    if not selectors.is_clear(business=business, staff_member_id=staff_member.pk,
+                              busy_from=busy_from, busy_until=busy_until,
+                              ignore_appointment_id=appointment.pk):
         raise ValidationError(SLOT_TAKEN)
     appointment.staff_member = staff_member
     appointment.starts_at, appointment.ends_at = start, end

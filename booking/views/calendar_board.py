@@ -19,11 +19,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from booking import calendar_selectors, hooks
-from booking.forms_calendar import FIRST_DAY, LAST_DAY, MoveForm, RebookForm, day_from
+from booking.forms_calendar import (
+    FIRST_DAY,
+    LAST_DAY,
+    DeskBookingForm,
+    MoveForm,
+    RebookForm,
+    day_from,
+    local_start_from,
+)
 from booking.models import Appointment, AppointmentState, StaffMember
 from booking.services import appointments as appointment_services
 from core.dates import babel_locale, format_datetime
-from core.errors import one_line
+from core.errors import add_form_errors, one_line
 from tenancy.access import backoffice_view
 
 REBOOK_WEEKS = (2, 4, 6, 8)
@@ -57,7 +65,7 @@ def _calendar_options(request, *, view: str, day: date, staff: list[StaffMember]
         "resources": [{"id": member.pk, "title": str(member.name),
                        "mine": mine is not None and member.pk == mine.pk} for member in staff],
         "eventsUrl": reverse("booking:calendar-events", args=[slug]),
-        "newUrl": reverse("booking:appointment-new", args=[slug]),
+        "panelUrl": reverse("booking:appointment-panel", args=[slug]),
         "dropUrl": reverse("booking:appointment-drop", args=[slug, 0]),
         "cardUrl": reverse("booking:appointment-card", args=[slug, 0]),
         "sessionUrl": reverse("booking:class-session-detail", args=[slug, 0]),
@@ -224,3 +232,55 @@ def appointment_rebook(request, appointment_pk):
         return _card(request, appointment)
     return redirect(reverse("booking:appointment-detail",
                             args=[request.business.slug, appointment.pk]))
+
+
+# Booking from a free cell ----------------------------------------------------------------
+
+def _panel(request, form: DeskBookingForm, status: int = 200):
+    """The booking panel: a fragment for the calendar, a page of its own without htmx."""
+    chosen = getattr(form, "cleaned_data", {}).get("client")
+    context = {"form": form, "search": "", "selected": chosen, "walk_in": chosen is None,
+               "choices": calendar_selectors.client_choices(business=request.business,
+                                                            search="", selected=chosen)}
+    if request.htmx:
+        return render(request, "backoffice/calendar/_book_panel.html", context)
+    return render(request, "backoffice/calendar/book_panel.html", context, status=status)
+
+
+@backoffice_view
+def appointment_panel(request):
+    """Book from a free cell: prefilled with the cell's staff member and time, a walk-in
+    unless a client is chosen. "Book" shows the new appointment's card; "Book and check
+    out" goes on to the register holding it."""
+    business = request.business
+    if request.method != "POST":
+        initial = {"staff_member": request.GET.get("staff") or None}
+        start = local_start_from(request.GET.get("start"), business.zone)
+        if start is not None:
+            initial["date"], initial["time"] = start
+        return _panel(request, DeskBookingForm(business=business, initial=initial))
+    form = DeskBookingForm(request.POST, business=business)
+    if not form.is_valid():
+        return _panel(request, form, status=400)
+    values = form.cleaned_data
+    try:
+        appointment = appointment_services.book_at_desk(
+            business=business, client=values["client"], walk_in_name=values["walk_in_name"],
+            walk_in_phone=values["walk_in_phone"], service=values["service"],
+            staff_member=values["staff_member"], start=values["start"],
+            notes=values["notes"], booked_by=request.user)
+    except ValidationError as refusal:
+        add_form_errors(form, refusal)
+        return _panel(request, form, status=400)
+    if request.POST.get("action") == "checkout":
+        # A 307 keeps the POST and its CSRF token: the register's own start opens a draft
+        # holding the appointment, with no page to confirm in between.
+        return redirect(reverse("checkout:start-appointment", args=[business.slug,
+                                                                     appointment.pk]),
+                        preserve_request=True)
+    messages.success(request, _("%(service)s booked for %(client)s.") % {
+        "service": appointment.service, "client": appointment.client})
+    if request.htmx:
+        return _card(request, appointment)
+    return redirect(reverse("booking:calendar-day", args=[business.slug])
+                    + f"?day={values['date'].isoformat()}")

@@ -101,10 +101,13 @@
         extraParams: function () { return filter.value ? { staff: filter.value } : {}; }
       }],
       dateClick: function (info) {
+        // The booking form opens beside the calendar, prefilled with the cell.
         var query = new URLSearchParams({ start: wall(info.date) });
         if (info.resource) query.set("staff", info.resource.id);
         else if (filter.value) query.set("staff", filter.value);
-        window.location.href = opts.newUrl + "?" + query.toString();
+        card.hidden = false;
+        window.htmx.ajax("GET", opts.panelUrl + "?" + query.toString(),
+                         { target: "#board-card-body" });
       },
       eventClick: function (info) {
         var props = info.event.extendedProps;
@@ -130,6 +133,22 @@
         window.history.replaceState(null, "", url);
       }
     });
+
+    // The list view marks its whole box a list, toolbar included, and an empty day a list
+    // of nothing; screen readers (and axe) want the list to be just the days, when any.
+    function listRoles() {
+      var box = root.querySelector(".ec");
+      if (!box) return;
+      if (box.getAttribute("role") === "list") box.removeAttribute("role");
+      var main = box.querySelector(".ec-main");
+      if (!main) return;
+      var days = box.classList.contains("ec-list") && main.querySelector("[role=listitem]");
+      if (days && main.getAttribute("role") !== "list") main.setAttribute("role", "list");
+      if (!days && main.hasAttribute("role")) main.removeAttribute("role");
+    }
+    new MutationObserver(listRoles).observe(root, { subtree: true, childList: true,
+                                                   attributes: true, attributeFilter: ["role"] });
+    listRoles();
 
     filter.addEventListener("change", function () {
       ec.setOption("resources", resources());

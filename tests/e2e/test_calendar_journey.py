@@ -20,6 +20,7 @@ def sign_in(page: Page, user) -> None:
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile("login"))
 
 
 def test_staff_mark_a_past_appointment_no_show_from_its_page(page: Page, business, staff):
@@ -35,7 +36,8 @@ def test_staff_mark_a_past_appointment_no_show_from_its_page(page: Page, busines
 
     # When they open the calendar, go back a day and open the appointment
     main_menu(page).get_by_role("link", name="Calendar").click()
-    expect(page).to_have_url(re.compile(rf"/manage/{business.slug}/calendar/$"))
+    expect(page).to_have_url(re.compile(rf"/manage/{business.slug}/calendar/(\?day=[-\d]+)?$"))
+    page.get_by_role("link", name="List view (keyboard and screen readers)").click()
     page.get_by_role("link", name="Previous day").click()
     page.get_by_role("link", name=re.compile("Claire Martin")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Claire Martin · Cut")
@@ -60,7 +62,7 @@ def test_staff_book_a_walk_in_from_an_empty_spot_of_the_calendar(page: Page, bus
     salon = open_salon(business)
     tuesday = next_weekday(1)
     sign_in(page, staff)
-    page.goto(f"/manage/{business.slug}/calendar/?day={tuesday.isoformat()}")
+    page.goto(f"/manage/{business.slug}/calendar/list/?day={tuesday.isoformat()}")
 
     # When they click the empty spot at 10:00 in Anna's column
     page.get_by_role("link", name="New appointment with Anna at 10:00").click()
@@ -90,6 +92,7 @@ def test_staff_book_a_walk_in_from_an_empty_spot_of_the_calendar(page: Page, bus
     # Then the calendar of that day shows her appointment in Anna's column
     expect(page).to_have_url(re.compile(rf"/calendar/\?day={tuesday.isoformat()}$"))
     expect(page.locator(".messages")).to_contain_text("Cut booked for Léa Petit.")
+    page.get_by_role("link", name="List view (keyboard and screen readers)").click()
     anna = page.locator(f'.cal-col[data-staff-member="{salon.anna.pk}"]')
     block = anna.get_by_role("link", name=re.compile("Léa Petit"))
     expect(block).to_contain_text("10:00\u201311:00")
