@@ -140,7 +140,8 @@ def _move_data(request, appointment: Appointment) -> dict:
         end = datetime.fromisoformat(request.POST.get("end", ""))
     except ValueError:
         return data
-    data.update({"date": start.date().isoformat(), "time": start.time().isoformat(timespec="minutes"),
+    data.update({"date": start.date().isoformat(),
+                 "time": start.time().isoformat(timespec="minutes"),
                  "duration": int((end - start).total_seconds() // 60)})
     return data
 
