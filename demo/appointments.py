@@ -113,7 +113,8 @@ def _fill_day(business: Business, day, plan, clients: list[Client], now) -> list
     """Book each staff member's day at the plan's times they work, through the service;
     times it refuses (a break, a day off, a diary visit there) stay free."""
     booked = []
-    staff = StaffMember.objects.for_business(business).filter(is_active=True).order_by("pk")
+    staff = list(StaffMember.objects.for_business(business).filter(is_active=True)
+                 .order_by("pk"))
     for index, member in enumerate(staff):
         services = list(Service.objects.for_business(business)
                         .filter(is_active=True, staff=member).order_by("pk"))
@@ -124,7 +125,8 @@ def _fill_day(business: Business, day, plan, clients: list[Client], now) -> list
             turn = index * len(plan) + slot
             try:
                 booked.append(book_appointment(
-                    business=business, client=clients[turn % len(clients)],
+                    # At one time, each staff member's client is another: nobody in two chairs.
+                    business=business, client=clients[(slot * len(staff) + index) % len(clients)],
                     service=services[turn % len(services)], staff_member=member, start=start,
                     online=False, notes=NOTES[turn % len(NOTES)] if business.language == "fr"
                     else "", now=min(now, start - timedelta(days=1))))

@@ -1,6 +1,7 @@
 """The demo data `make run` loads: a new user sees the product working at once."""
 
 import io
+import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -73,6 +74,12 @@ def test_the_demo_loads_whatever_day_of_the_week_it_is(weekday):
         assert len(set(today.values_list("staff_member", flat=True))) >= 2
         assert today.count() >= 9
         assert today.filter(arrived_at__isnull=False, state=AppointmentState.BOOKED).exists()
+        # Nobody sits in two chairs at once
+        held = appointments.exclude(state=AppointmentState.CANCELLED).order_by(
+            "client", "starts_at").values_list("client", "starts_at", "ends_at")
+        overlaps = [(earlier, later) for earlier, later in itertools.pairwise(held)
+                    if earlier[0] == later[0] and later[1] < earlier[2]]
+        assert overlaps == []
         # A walk-in booked at the desk later today, as the calendar's panel books one.
         walk_in = today.get(client__first_name="Inès", client__last_name="Roche")
         assert walk_in.starts_at > now
